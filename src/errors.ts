@@ -1,0 +1,62 @@
+/** Where a problem is: an action input, or a place in a file (1-based line and column). */
+export type ErrorPlace =
+  | { readonly kind: 'input'; readonly name: string }
+  | {
+      readonly kind: 'file';
+      readonly file: string;
+      readonly line: number;
+      readonly column: number;
+      readonly endLine?: number;
+      readonly endColumn?: number;
+    };
+
+export interface ActionErrorOptions {
+  /** What the user should do about it; rendered once, after the message. */
+  readonly remedy?: string;
+  readonly place?: ErrorPlace;
+  readonly cause?: unknown;
+}
+
+/**
+ * The one error type of the action. Each layer adds context with `withContext`; `main.ts`
+ * renders it once (message, place, remedy) and turns it into `core.setFailed`.
+ */
+export class ActionError extends Error {
+  readonly remedy: string | undefined;
+  readonly place: ErrorPlace | undefined;
+
+  constructor(message: string, options: ActionErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ActionError';
+    this.remedy = options.remedy;
+    this.place = options.place;
+  }
+}
+
+/** Prefix a layer's context onto any thrown value, keeping remedy and place. */
+export function withContext(context: string, error: unknown): ActionError {
+  if (error instanceof ActionError) {
+    return new ActionError(`${context}: ${error.message}`, {
+      ...(error.remedy === undefined ? {} : { remedy: error.remedy }),
+      ...(error.place === undefined ? {} : { place: error.place }),
+      cause: error,
+    });
+  }
+  return new ActionError(`${context}: ${describe(error)}`, { cause: error });
+}
+
+/** A readable one-line description of any thrown value (not only Error instances). */
+export function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}
+
+/** `file:line:col` or `input 'name'`, for messages. */
+export function formatPlace(place: ErrorPlace): string {
+  return place.kind === 'input' ? `input '${place.name}'` : `${place.file}:${place.line}:${place.column}`;
+}

@@ -1,0 +1,106 @@
+/**
+ * The one typed, read-only description of a run, built from action inputs and the policy file
+ * (see `settings/`). Every later phase reads only this, never `core.getInput` or the environment.
+ */
+
+export type Mode = 'deploy' | 'plan';
+export type ExcessPermissionsMode = 'fail' | 'warn' | 'off';
+export type Ingress = 'all' | 'internal' | 'internal-and-cloud-load-balancing' | 'none';
+
+/** A position in the policy file, 1-based, for annotations and located errors. */
+export interface SourceSpan {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Which GitHub OIDC claims may deploy. `undefined` means the claim is not restricted. */
+export interface ClaimRules {
+  /** Exact `owner/repo` names (case-insensitive as GitHub treats them). Always non-empty. */
+  readonly repositories: readonly string[];
+  /** Glob patterns over the `ref` claim, `*` matching within a segment, e.g. `refs/tags/v*`. */
+  readonly refs: readonly string[] | undefined;
+  /** Allowed values of the `environment` claim; a token without one does not match a list. */
+  readonly environments: readonly string[] | undefined;
+  /** Allowed values of the `event_name` claim. */
+  readonly events: readonly string[] | undefined;
+}
+
+export interface DeployerSettings {
+  /** `projects/NUMBER/locations/global/workloadIdentityPools/POOL/providers/PROVIDER`. */
+  readonly workloadIdentityProvider: string;
+  /** The deployer service account email, impersonated in deploy mode. */
+  readonly serviceAccount: string;
+  /** A read-only service account used in plan mode instead of the deployer, when declared. */
+  readonly planServiceAccount: string | undefined;
+  /** Audience of the GitHub OIDC token; defaults to `https://iam.<universe>/` + provider. */
+  readonly audience: string;
+  readonly tokenLifetimeSeconds: number;
+  readonly universeDomain: string;
+  readonly allow: ClaimRules | undefined;
+  /** The envelope: roles the deployer may hold. Permissions beyond them are "excess". */
+  readonly allowedRoles: readonly string[];
+  readonly excessPermissions: ExcessPermissionsMode;
+}
+
+export interface SecretReference {
+  /** Secret id or full `projects/P/secrets/S` name. */
+  readonly secret: string;
+  /** A version number or `latest`. */
+  readonly version: string;
+}
+
+export interface ServiceSettings {
+  readonly name: string;
+  readonly regions: readonly string[];
+  readonly runtimeServiceAccount: string | undefined;
+  /** Images must start with this repository path (e.g. `us-docker.pkg.dev/p/repo/app`). */
+  readonly imageRepository: string | undefined;
+  readonly port: number | undefined;
+  /** Authoritative: keys not listed are removed from the service. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly secrets: Readonly<Record<string, SecretReference>>;
+  readonly cpu: string | undefined;
+  readonly memory: string | undefined;
+  readonly concurrency: number | undefined;
+  readonly timeoutSeconds: number | undefined;
+  readonly minInstances: number | undefined;
+  readonly maxInstances: number | undefined;
+  readonly ingress: Ingress | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly public: boolean;
+  /** Complete member list for `roles/run.invoker`; `undefined` = invokers not managed. */
+  readonly invokers: readonly string[] | undefined;
+  /** Where the service is declared, when it comes from a policy file. */
+  readonly span: SourceSpan | undefined;
+}
+
+/** One service in one region: the unit that is planned and deployed. */
+export interface DeployTarget {
+  readonly service: ServiceSettings;
+  readonly region: string;
+}
+
+export interface Settings {
+  readonly mode: Mode;
+  readonly project: { readonly id: string; readonly number: string };
+  readonly deployer: DeployerSettings;
+  readonly targets: readonly DeployTarget[];
+  /** Container image for deploy and plan (tag or digest). */
+  readonly image: string;
+  readonly waitTimeoutSeconds: number;
+  /** Path of the policy file that was read, or `undefined` when running from inputs alone. */
+  readonly policyFile: string | undefined;
+}
+
+/** Facts about the workflow run, from the runner's environment (`GITHUB_*`). */
+export interface RunContext {
+  readonly repository: string;
+  readonly sha: string;
+  readonly ref: string;
+  readonly runId: string;
+  readonly runAttempt: string;
+  readonly serverUrl: string;
+  readonly eventName: string;
+  readonly workflow: string;
+}
