@@ -1,3 +1,4 @@
+import './bundle-shim.ts';
 import { run } from './main.ts';
 
 await run();

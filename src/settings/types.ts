@@ -38,8 +38,12 @@ export interface DeployerSettings {
   readonly tokenLifetimeSeconds: number;
   readonly universeDomain: string;
   readonly allow: ClaimRules | undefined;
-  /** The envelope: roles the deployer may hold. Permissions beyond them are "excess". */
+  /**
+   * The envelope: roles the deployer may hold. Permissions beyond them are "excess". Empty when no
+   * envelope is declared (no policy, or a policy without `allowed_roles`): then nothing is excess.
+   */
   readonly allowedRoles: readonly string[];
+  /** From the policy when it sets one, else the input, else `fail`. */
   readonly excessPermissions: ExcessPermissionsMode;
 }
 
@@ -54,10 +58,10 @@ export interface ServiceSettings {
   readonly name: string;
   readonly regions: readonly string[];
   readonly runtimeServiceAccount: string | undefined;
-  /** Images must start with this repository path (e.g. `us-docker.pkg.dev/p/repo/app`). */
+  /** Images must lie in this repository (`…/app:tag`, `…/app@sha256:…` or `…/app/sub…`); checked in settings. */
   readonly imageRepository: string | undefined;
   readonly port: number | undefined;
-  /** Authoritative: keys not listed are removed from the service. */
+  /** Authoritative: keys not listed are removed from the service. Null-prototype, frozen. */
   readonly env: Readonly<Record<string, string>>;
   readonly secrets: Readonly<Record<string, SecretReference>>;
   readonly cpu: string | undefined;

@@ -1,0 +1,52 @@
+/**
+ * Invoker bindings by read-modify-write: read the policy with its etag, diff, write with that
+ * etag. A concurrent writer makes the write fail with ABORTED; then everything is re-read and
+ * re-planned, so the other writer's change survives.
+ */
+import { classifyError } from '../google/errors.ts';
+import { type RetryDeps, type RetryPolicy, withRetry } from '../google/retry.ts';
+import { planInvokers } from '../plan/invokers.ts';
+import type { InvokerPlan } from '../plan/types.ts';
+import { googleFailure } from './google-failure.ts';
+import type { RunApi } from './run-api.ts';
+
+export const IAM_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  budgetMs: 60_000,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+};
+
+/**
+ * Makes `declared` the exact unconditional `roles/run.invoker` members of `resource` (a service).
+ * With `write` false, only reads and plans. Returns the plan that was applied (or would be).
+ */
+export async function reconcileInvokers(
+  api: RunApi,
+  resource: string,
+  declared: readonly string[] | undefined,
+  write: boolean,
+  deps: RetryDeps,
+): Promise<InvokerPlan> {
+  if (declared === undefined) return planInvokers(undefined, undefined);
+  try {
+    return await withRetry(
+      `Updating the invokers of ${resource}`,
+      async () => {
+        const plan = planInvokers(declared, await api.getIamPolicy(resource));
+        if (write && plan.policy !== undefined) await api.setIamPolicy(resource, plan.policy);
+        return plan;
+      },
+      deps,
+      {
+        policy: IAM_RETRY,
+        retryable: (error) => {
+          const category = classifyError(error).category;
+          return category === 'conflict' || category === 'transient';
+        },
+      },
+    );
+  } catch (error) {
+    throw googleFailure(`updating roles/run.invoker on ${resource}`, error);
+  }
+}
