@@ -93,6 +93,7 @@ async function reread(api: RunApi, plan: TargetPlan): Promise<RunService | undef
 /** The revision's own Ready condition says why it failed; the operation error is the fallback. */
 async function revisionFailure(api: RunApi, plan: TargetPlan, fallback: string): Promise<ActionError> {
   const name = `${plan.target.name}/revisions/${plan.revisionName}`;
+  // Best effort: without the revision, the operation's own error still explains the failure.
   const revision = await api.getRevision(name).catch(() => undefined);
   const failed = (revision?.conditions ?? []).find(
     (condition) => enumName(CONDITION_STATE, condition.state) === 'CONDITION_FAILED',

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ServiceUrls } from '../apis/run/model.ts';
+import type { ServiceUrls } from '../apis/run/render.ts';
 import type { InvokeAnswer, InvokeRequest } from './invoke.ts';
 
 /** Answers one request that reached a service or tag URL. */

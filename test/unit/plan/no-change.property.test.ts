@@ -8,9 +8,9 @@ import { it } from 'node:test';
 import { protos } from '@google-cloud/run';
 import fc from 'fast-check';
 import { COMMIT_LABEL } from '../../../src/plan/labels.ts';
-import { cpuMillis, memoryBytes } from '../../../src/plan/quantities.ts';
 import { planTarget } from '../../../src/plan/plan-target.ts';
 import { withoutDefaults } from '../../../src/plan/proto-plain.ts';
+import { cpuMillis, memoryBytes } from '../../../src/plan/quantities.ts';
 import type { RunService } from '../../../src/plan/types.ts';
 import type { ServiceSettings } from '../../../src/settings/types.ts';
 import { asGetResult, IMAGE, IMAGE_2, PROJECT, runContext, settings, stored } from './fixtures.ts';
@@ -54,7 +54,7 @@ const settingsArbitrary: fc.Arbitrary<Pick<ServiceSettings, (typeof FIELDS)[numb
 function canonical(service: RunService): unknown {
   const object = Service.toObject(Service.fromObject(service), { enums: String, longs: Number });
   const { name: _name, etag: _etag, labels = {}, template = {}, ...rest } = object;
-  const { revision: _revision, labels: templateLabels = {}, ...templateRest } = template;
+  const { revision: _revision, labels: templateLabels = {}, containers = [], ...templateRest } = template;
   const drop = (map: Record<string, string>) =>
     Object.fromEntries(Object.entries(map).filter(([key]) => key !== COMMIT_LABEL));
   const inputs = Object.fromEntries(
@@ -62,10 +62,26 @@ function canonical(service: RunService): unknown {
       ['ingress', 'traffic', 'description', 'annotations', 'scaling'].includes(key),
     ),
   );
+  // Env order is not a change (nothing depends on it), and 1 CPU is 1000m: compare amounts.
+  const sameAmounts = containers.map((container: protos.google.cloud.run.v2.IContainer) => {
+    const limits = container.resources?.limits ?? {};
+    return {
+      ...container,
+      env: [...(container.env ?? [])].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')),
+      resources: {
+        ...container.resources,
+        limits: {
+          ...limits,
+          cpu: `${cpuMillis(limits.cpu ?? '')}`,
+          memory: `${memoryBytes(limits.memory ?? '')}`,
+        },
+      },
+    };
+  });
   return withoutDefaults({
     ...inputs,
     labels: drop(labels),
-    template: { ...templateRest, labels: drop(templateLabels) },
+    template: { ...templateRest, containers: sameAmounts, labels: drop(templateLabels) },
   });
 }
 

@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { GoogleError, grpcCode, invalidArgument, permissionDenied } from '../../core/google-error.ts';
+import { GoogleError, grpcCode, permissionDenied } from '../../core/google-error.ts';
 import type { Clock, Identity, ProjectInfo } from '../../core/types.ts';
 import { identityLabel } from '../../core/types.ts';
 import type { JsonObject } from '../../validate/canonical.ts';
@@ -13,6 +13,11 @@ import {
   parseServiceName,
   serviceNotFound,
 } from './names.ts';
+import { page } from './paging.ts';
+import type { StoredOperation, StoredRevision, StoredService } from './records.ts';
+import { asObject, SERVICE_TYPE, timestamp } from './records.ts';
+import type { ServiceUrls } from './render.ts';
+import { logsUrl, renderOperation, renderRevision, renderService } from './render.ts';
 import {
   checkServiceSpec,
   configurationKey,
@@ -22,8 +27,7 @@ import {
 } from './template.ts';
 import type { ServedTarget, TrafficTarget } from './traffic.ts';
 import { missingTrafficRevision, parseTraffic, resolveTraffic } from './traffic.ts';
-
-export const SERVICE_TYPE = 'type.googleapis.com/google.cloud.run.v2.Service';
+import { applyMask } from './update-mask.ts';
 
 export interface RunRandom {
   uuid(): string;
@@ -36,12 +40,6 @@ export const cryptoRandom: RunRandom = {
   letters: (count) => Array.from({ length: count }, () => String.fromCharCode(97 + randomInt(26))).join(''),
 };
 
-/** The URLs the serving side assigned; stable for a service's lifetime. */
-export interface ServiceUrls {
-  serviceUrl(key: string): string;
-  tagUrl(key: string, tag: string): string;
-}
-
 export interface RunModelDeps {
   readonly project: ProjectInfo;
   readonly clock: Clock;
@@ -49,42 +47,6 @@ export interface RunModelDeps {
   readonly urls: ServiceUrls;
   /** Whether the caller holds `iam.serviceAccounts.actAs` on the (existing) service account. */
   canActAs(caller: Identity, email: string): boolean;
-}
-
-type ConditionState = 'CONDITION_RECONCILING' | 'CONDITION_SUCCEEDED' | 'CONDITION_FAILED';
-
-interface StoredRevision {
-  readonly name: string;
-  readonly serviceKey: string;
-  readonly uid: string;
-  /** The effective template, with `revision` set to this revision's name. */
-  readonly template: JsonObject;
-  readonly configKey: string;
-  readonly createTime: number;
-  state: 'pending' | 'ready' | 'failed';
-  failure: string | undefined;
-  updateTime: number;
-}
-
-interface StoredService {
-  readonly name: ServiceName;
-  readonly uid: string;
-  readonly createTime: number;
-  readonly creator: string;
-  /** Canonical input fields (no outputs, no name, no etag); the template with server defaults. */
-  spec: JsonObject;
-  traffic: TrafficTarget[];
-  generation: number;
-  observedGeneration: number;
-  updateTime: number;
-  lastModifier: string;
-  etag: string;
-  latestCreated: string | undefined;
-  latestReady: string | undefined;
-  /** The traffic in effect (after the last successful rollout): spec targets and concrete split. */
-  trafficInEffect: TrafficTarget[];
-  served: ServedTarget[];
-  status: { state: ConditionState; message: string | undefined; time: number };
 }
 
 interface Rollout {
@@ -95,17 +57,6 @@ interface Rollout {
   readonly missingRevision: string | undefined;
   readonly readyAt: number;
   readonly operation: string;
-}
-
-interface StoredOperation {
-  readonly name: string;
-  readonly createTime: number;
-  readonly doneAt: number;
-  metadata: JsonObject;
-  result:
-    | { readonly response: JsonObject }
-    | { readonly error: { code: number; message: string } }
-    | undefined;
 }
 
 export interface UpdateOptions {
@@ -124,14 +75,6 @@ export interface ServingView {
   readonly uri: string;
   readonly served: readonly ServedTarget[];
   readonly images: ReadonlyMap<string, readonly string[]>;
-}
-
-function object(value: unknown): JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : {};
-}
-
-function timestamp(ms: number): string {
-  return new Date(ms).toISOString();
 }
 
 /**
@@ -232,7 +175,7 @@ export class RunModel {
       );
     }
     const now = this.#deps.clock.now();
-    const rendered = { ...this.#render(current), deleteTime: timestamp(now) };
+    const rendered = { ...renderService(current, this.#deps.urls), deleteTime: timestamp(now) };
     if (validateOnly)
       return {
         name: this.#operationName(parsed),
@@ -246,7 +189,7 @@ export class RunModel {
     this.#rollouts = this.#rollouts.filter((rollout) => rollout.serviceKey !== parsed.key);
     const operation = this.#newOperation(parsed, rendered);
     operation.result = { response: { '@type': SERVICE_TYPE, ...rendered } };
-    return this.#renderOperation(operation);
+    return renderOperation(operation, this.#deps.clock.now());
   }
 
   getService(name: string): JsonObject {
@@ -254,7 +197,7 @@ export class RunModel {
     const parsed = parseServiceName(name, this.#deps.project);
     const service = this.#services.get(parsed.key);
     if (service === undefined) throw serviceNotFound(parsed);
-    return this.#render(service);
+    return renderService(service, this.#deps.urls);
   }
 
   listServices(parent: string, pageSize: number | undefined, pageToken: string | undefined): JsonObject {
@@ -263,7 +206,7 @@ export class RunModel {
     const all = [...this.#services.values()]
       .filter((service) => service.name.full === location.full)
       .sort((a, b) => (a.name.key < b.name.key ? -1 : 1))
-      .map((service) => this.#render(service));
+      .map((service) => renderService(service, this.#deps.urls));
     return page('services', all, pageSize, pageToken);
   }
 
@@ -280,7 +223,7 @@ export class RunModel {
         `Resource '${match?.[2] ?? ''}' of kind 'REVISION' in region '${service.location}' in project '${service.project}' does not exist.`,
       );
     }
-    return this.#renderRevision(revision);
+    return renderRevision(revision);
   }
 
   listRevisions(
@@ -293,7 +236,7 @@ export class RunModel {
     const all = [...this.#revisions.values()]
       .filter((revision) => revision.serviceKey === service.key)
       .sort((a, b) => b.createTime - a.createTime || (a.name < b.name ? 1 : -1))
-      .map((revision) => this.#renderRevision(revision));
+      .map((revision) => renderRevision(revision));
     return page('revisions', all, pageSize, pageToken);
   }
 
@@ -301,7 +244,7 @@ export class RunModel {
 
   getOperation(name: string): JsonObject {
     this.#settle();
-    return this.#renderOperation(this.#operation(name));
+    return renderOperation(this.#operation(name), this.#deps.clock.now());
   }
 
   /** When the operation will be done (epoch ms), for `operations.wait`. */
@@ -319,7 +262,7 @@ export class RunModel {
     const all = [...this.#operations.values()]
       .filter((operation) => operation.name.startsWith(`${location.full}/operations/`))
       .sort((a, b) => a.createTime - b.createTime)
-      .map((operation) => this.#renderOperation(operation));
+      .map((operation) => renderOperation(operation, this.#deps.clock.now()));
     return page('operations', all, pageSize, pageToken);
   }
 
@@ -352,18 +295,14 @@ export class RunModel {
     };
   }
 
-  serviceKeys(): string[] {
-    return [...this.#services.keys()];
-  }
-
   snapshot(): JsonObject {
     this.#settle();
     const services = [...this.#services.values()].sort((a, b) => (a.name.key < b.name.key ? -1 : 1));
     return {
-      services: services.map((service) => this.#render(service)),
+      services: services.map((service) => renderService(service, this.#deps.urls)),
       revisions: [...this.#revisions.values()]
         .sort((a, b) => (a.name < b.name ? -1 : 1))
-        .map((r) => this.#renderRevision(r)),
+        .map((r) => renderRevision(r)),
     };
   }
 
@@ -380,7 +319,7 @@ export class RunModel {
     const { etag: _etag, name: _name, ...given } = input;
     checkServiceSpec(given, name.service);
     const defaultAccount = `${this.#deps.project.number}-compute@developer.gserviceaccount.com`;
-    const template = withTemplateDefaults(object(given.template), defaultAccount);
+    const template = withTemplateDefaults(asObject(given.template), defaultAccount);
     const serviceAccount = String(template.serviceAccount);
     if (!this.#deps.canActAs(caller, serviceAccount)) {
       throw permissionDenied(
@@ -475,7 +414,7 @@ export class RunModel {
     service.status = { state: 'CONDITION_RECONCILING', message: undefined, time: now };
     this.#services.set(name.key, service);
 
-    const operation = this.#newOperation(name, this.#render(service));
+    const operation = this.#newOperation(name, renderService(service, this.#deps.urls));
     this.#rollouts.push({
       serviceKey: name.key,
       generation,
@@ -485,7 +424,7 @@ export class RunModel {
       operation: operation.name,
     });
     this.#settle();
-    return this.#renderOperation(this.#operation(operation.name));
+    return renderOperation(this.#operation(operation.name), this.#deps.clock.now());
   }
 
   #preview(
@@ -516,7 +455,7 @@ export class RunModel {
       served: current?.served ?? [],
       status: { state: 'CONDITION_RECONCILING', message: undefined, time: now },
     };
-    return this.#render(base);
+    return renderService(base, this.#deps.urls);
   }
 
   /** Completes every rollout whose time has come, in time order. */
@@ -544,7 +483,7 @@ export class RunModel {
           : (rule.message ??
             defaultFailureMessage(
               containerPort(revision.template),
-              this.#logsUrl(service.name, revision.name),
+              logsUrl(service.name.key, revision.name),
             ));
       revision.updateTime = rollout.readyAt;
     }
@@ -558,14 +497,14 @@ export class RunModel {
         service.served = resolveTraffic(service.traffic, revision.name);
         service.status = { state: 'CONDITION_SUCCEEDED', message: undefined, time: rollout.readyAt };
       }
-      operation.metadata = { '@type': SERVICE_TYPE, ...this.#render(service) };
-      operation.result = { response: { '@type': SERVICE_TYPE, ...this.#render(service) } };
+      operation.metadata = { '@type': SERVICE_TYPE, ...renderService(service, this.#deps.urls) };
+      operation.result = { response: { '@type': SERVICE_TYPE, ...renderService(service, this.#deps.urls) } };
       return;
     }
     // The traffic in effect stays where it was: the previous revisions keep serving.
     if (current)
       service.status = { state: 'CONDITION_FAILED', message: failure.message, time: rollout.readyAt };
-    operation.metadata = { '@type': SERVICE_TYPE, ...this.#render(service) };
+    operation.metadata = { '@type': SERVICE_TYPE, ...renderService(service, this.#deps.urls) };
     operation.result = { error: failure };
   }
 
@@ -609,174 +548,13 @@ export class RunModel {
     return operation;
   }
 
-  #renderOperation(operation: StoredOperation): JsonObject {
-    const done = operation.result !== undefined && operation.doneAt <= this.#deps.clock.now();
-    return {
-      name: operation.name,
-      metadata: operation.metadata,
-      ...(done ? { done: true, ...operation.result } : {}),
-    };
-  }
-
   #nextEtag(key: string): string {
     this.#etagCounter += 1;
     return `"${Buffer.from(`${key}#${this.#etagCounter}#${this.#deps.clock.now()}`).toString('base64url')}"`;
-  }
-
-  #logsUrl(name: ServiceName, revision: string): string {
-    const query = encodeURIComponent(
-      `resource.type="cloud_run_revision"\nresource.labels.service_name="${name.service}"\nresource.labels.revision_name="${revision}"`,
-    );
-    return `https://console.cloud.google.com/logs/viewer?project=${name.project}&resource=cloud_run_revision/service_name/${name.service}/revision_name/${revision}&advancedFilter=${query}`;
   }
 
   /** The service's input fields, as a PATCH body would carry them (for update masks). */
   #inputOf(service: StoredService): JsonObject {
     return { ...service.spec, traffic: service.traffic.map((target) => ({ ...target })) };
   }
-
-  #render(service: StoredService): JsonObject {
-    const key = service.name.key;
-    const uri = this.#deps.urls.serviceUrl(key);
-    const { state, message, time } = service.status;
-    const failed = state === 'CONDITION_FAILED' ? { severity: 'ERROR', reason: 'REVISION_FAILED' } : {};
-    const ready: JsonObject = {
-      type: 'Ready',
-      state,
-      ...(message === undefined ? {} : { message }),
-      lastTransitionTime: timestamp(time),
-      ...failed,
-    };
-    // Routes keep serving the previous split when a new revision fails.
-    const routesState =
-      service.served.length > 0 && state === 'CONDITION_FAILED' ? 'CONDITION_SUCCEEDED' : state;
-    const revisionFull = (short: string) => `${key}/revisions/${short}`;
-    return {
-      ...service.spec,
-      name: key,
-      uid: service.uid,
-      generation: String(service.generation),
-      createTime: timestamp(service.createTime),
-      updateTime: timestamp(service.updateTime),
-      creator: service.creator,
-      lastModifier: service.lastModifier,
-      ingress: service.spec.ingress ?? 'INGRESS_TRAFFIC_ALL',
-      launchStage: service.spec.launchStage ?? 'GA',
-      traffic: service.traffic.map((target) => ({ ...target })),
-      observedGeneration: String(service.observedGeneration),
-      terminalCondition: ready,
-      conditions: [
-        { type: 'RoutesReady', state: routesState, lastTransitionTime: timestamp(time) },
-        { ...ready, type: 'ConfigurationsReady' },
-      ],
-      ...(service.latestReady === undefined
-        ? {}
-        : { latestReadyRevision: revisionFull(service.latestReady) }),
-      ...(service.latestCreated === undefined
-        ? {}
-        : { latestCreatedRevision: revisionFull(service.latestCreated) }),
-      trafficStatuses: service.trafficInEffect.map((target) => ({
-        ...target,
-        ...(target.tag === undefined ? {} : { uri: this.#deps.urls.tagUrl(key, target.tag) }),
-      })),
-      uri,
-      urls: [uri],
-      ...(state === 'CONDITION_RECONCILING' ? { reconciling: true } : {}),
-      etag: service.etag,
-    };
-  }
-
-  #renderRevision(revision: StoredRevision): JsonObject {
-    const service = parseServiceName(revision.serviceKey, this.#deps.project);
-    const state: ConditionState =
-      revision.state === 'ready'
-        ? 'CONDITION_SUCCEEDED'
-        : revision.state === 'failed'
-          ? 'CONDITION_FAILED'
-          : 'CONDITION_RECONCILING';
-    const failure =
-      revision.failure === undefined
-        ? {}
-        : { message: revision.failure, severity: 'ERROR', revisionReason: 'HEALTH_CHECK_CONTAINER_ERROR' };
-    const { revision: _name, labels, annotations, ...template } = revision.template;
-    return {
-      name: `${revision.serviceKey}/revisions/${revision.name}`,
-      uid: revision.uid,
-      generation: '1',
-      ...(labels === undefined ? {} : { labels }),
-      ...(annotations === undefined ? {} : { annotations }),
-      createTime: timestamp(revision.createTime),
-      updateTime: timestamp(revision.updateTime),
-      launchStage: 'GA',
-      service: revision.serviceKey,
-      ...template,
-      ...(revision.state === 'pending' ? { reconciling: true } : {}),
-      conditions: [
-        { type: 'Ready', state, lastTransitionTime: timestamp(revision.updateTime), ...failure },
-        { type: 'ContainerHealthy', state, lastTransitionTime: timestamp(revision.updateTime), ...failure },
-        {
-          type: 'ResourcesAvailable',
-          state: revision.state === 'pending' ? state : 'CONDITION_SUCCEEDED',
-          lastTransitionTime: timestamp(revision.updateTime),
-        },
-      ],
-      observedGeneration: revision.state === 'pending' ? '0' : '1',
-      logUri: this.#logsUrl(service, revision.name),
-      etag: `"${Buffer.from(`${revision.serviceKey}/${revision.name}#${revision.updateTime}`).toString('base64url')}"`,
-    };
-  }
-}
-
-/** Copies the masked paths (`template`, `traffic`, `labels`, `template.scaling`, ...) from `input` over `base`. */
-function applyMask(base: JsonObject, input: JsonObject, mask: readonly string[]): JsonObject {
-  const result: JsonObject = structuredClone(base);
-  for (const raw of mask) {
-    const path = raw
-      .trim()
-      .split('.')
-      .map((part) => part.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()));
-    if (path.length === 0 || path[0] === '') throw invalidArgument(`Invalid update_mask path '${raw}'.`);
-    let from: JsonObject | undefined = input;
-    let to: JsonObject = result;
-    for (const [i, part] of path.entries()) {
-      const last = i === path.length - 1;
-      if (last) {
-        if (from !== undefined && from[part] !== undefined) to[part] = structuredClone(from[part]);
-        else delete to[part];
-      } else {
-        const next = object(to[part]);
-        to[part] = next;
-        to = next;
-        from = from === undefined ? undefined : (object(from[part]) as JsonObject | undefined);
-      }
-    }
-  }
-  if (input.etag !== undefined) result.etag = input.etag;
-  return result;
-}
-
-function page(
-  field: string,
-  all: readonly JsonObject[],
-  pageSize: number | undefined,
-  pageToken: string | undefined,
-): JsonObject {
-  let start = 0;
-  if (pageToken !== undefined && pageToken !== '') {
-    const decoded = Number(Buffer.from(pageToken, 'base64url').toString('utf8'));
-    if (!Number.isInteger(decoded) || decoded < 0 || decoded > all.length) {
-      throw invalidArgument(
-        `Invalid page_token '${pageToken}'. Pass the next_page_token of the previous response unchanged.`,
-      );
-    }
-    start = decoded;
-  }
-  const size = pageSize === undefined || pageSize <= 0 ? all.length : pageSize;
-  const items = all.slice(start, start + size);
-  const next =
-    start + size < all.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
-  return {
-    ...(items.length > 0 ? { [field]: items } : {}),
-    ...(next === undefined ? {} : { nextPageToken: next }),
-  };
 }
