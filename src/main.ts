@@ -170,7 +170,7 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
     const plan = makePlan(settings, context, reads);
     record.plan = plan;
     await phase(settings.mode === 'plan' ? 'Validate (no changes)' : 'Deploy', () =>
-      applyAll(api, settings, plan, record, retry),
+      applyAll(api, settings, plan, reads, record, retry),
     );
   } finally {
     await api.close();
@@ -228,11 +228,37 @@ function makePlan(settings: Settings, context: RunContext, reads: Map<string, Ta
   };
 }
 
-async function applyAll(api: RunApi, settings: Settings, plan: Plan, record: RunRecord, retry: RetryDeps) {
+async function applyAll(
+  api: RunApi,
+  settings: Settings,
+  plan: Plan,
+  reads: Map<string, TargetReads>,
+  record: RunRecord,
+  retry: RetryDeps,
+): Promise<void> {
+  // A read-only planning account cannot even validate a write (validateOnly needs the write's
+  // permission), so its plan is the computed one; the deployer in plan mode validates on the server.
   const validateOnly = settings.mode === 'plan';
-  record.results = await mapLimit(plan.targets, TARGET_CONCURRENCY, (target) =>
-    applyOne(api, target, validateOnly, settings.waitTimeoutSeconds, retry),
-  );
+  const computedOnly = validateOnly && settings.deployer.planServiceAccount !== undefined;
+  record.results = await mapLimit(plan.targets, TARGET_CONCURRENCY, async (target) => {
+    const current = reads.get(target.target.name)?.current?.uri;
+    const result = computedOnly
+      ? planned(target)
+      : await applyOne(api, target, validateOnly, settings.waitTimeoutSeconds, retry);
+    return result.url === undefined && current ? { ...result, url: current } : result;
+  });
+}
+
+function planned(plan: TargetPlan): TargetResult {
+  const outcome = {
+    plan,
+    deployed: false,
+    service: undefined,
+    revision: plan.previousRevision,
+    invokers: plan.invokers,
+    invokersChanged: false,
+  };
+  return { target: plan.target, status: 'planned', outcome, url: undefined, error: undefined };
 }
 
 async function applyOne(
@@ -244,13 +270,13 @@ async function applyOne(
 ): Promise<TargetResult> {
   try {
     const outcome = await applyTarget(api, plan, { validateOnly, waitTimeoutSeconds }, retry);
-    const url = outcome.service?.uri ?? undefined;
     const status = validateOnly
       ? 'planned'
       : outcome.deployed || outcome.invokersChanged
         ? 'deployed'
         : 'unchanged';
-    return { target: plan.target, status, outcome, url: url === '' ? undefined : url, error: undefined };
+    const url = outcome.service?.uri;
+    return { target: plan.target, status, outcome, url: url ? url : undefined, error: undefined };
   } catch (error) {
     core.error(render(error), { title: `${plan.target.service} (${plan.target.region})` });
     return {

@@ -33,11 +33,17 @@ export async function applyTarget(
 ): Promise<TargetOutcome> {
   const outcome = await deployService(api, plan, options, deps);
   const declared = plan.invokers.managed ? declaredMembers(plan.invokers) : undefined;
-  // A service that does not exist yet (plan mode of a create) has no policy to read.
-  const invokers =
-    options.validateOnly && plan.action === 'create'
-      ? plan.invokers
-      : await reconcileInvokers(api, plan.target.name, declared, !options.validateOnly, deps);
+  // Plan mode reports the plan made from what was read; a deploy writes it (re-reading only when
+  // a concurrent writer got in first). A created service's policy did not exist at planning.
+  const invokers = options.validateOnly
+    ? plan.invokers
+    : await reconcileInvokers(
+        api,
+        plan.target.name,
+        declared,
+        deps,
+        plan.action === 'create' ? undefined : plan.invokers,
+      );
   return {
     plan,
     deployed: outcome.changed,

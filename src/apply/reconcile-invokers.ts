@@ -19,22 +19,26 @@ export const IAM_RETRY: RetryPolicy = {
 
 /**
  * Makes `declared` the exact unconditional `roles/run.invoker` members of `resource` (a service).
- * With `write` false, only reads and plans. Returns the plan that was applied (or would be).
+ * Returns the plan that was applied.
  */
 export async function reconcileInvokers(
   api: RunApi,
   resource: string,
   declared: readonly string[] | undefined,
-  write: boolean,
   deps: RetryDeps,
+  /** The plan made from the policy already read, used for the first attempt to save a read. */
+  planned?: InvokerPlan,
 ): Promise<InvokerPlan> {
   if (declared === undefined) return planInvokers(undefined, undefined);
   try {
     return await withRetry(
       `Updating the invokers of ${resource}`,
-      async () => {
-        const plan = planInvokers(declared, await api.getIamPolicy(resource));
-        if (write && plan.policy !== undefined) await api.setIamPolicy(resource, plan.policy);
+      async (attempt) => {
+        const plan =
+          attempt === 1 && planned !== undefined
+            ? planned
+            : planInvokers(declared, await api.getIamPolicy(resource));
+        if (plan.policy !== undefined) await api.setIamPolicy(resource, plan.policy);
         return plan;
       },
       deps,

@@ -18,6 +18,8 @@ export interface ActionRunOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Files to place in the workspace before the run, by relative path. */
   readonly files?: Readonly<Record<string, string>>;
+  /** The webhook payload the runner writes to `GITHUB_EVENT_PATH`. */
+  readonly event?: unknown;
   readonly timeoutMs?: number;
   /** Called with the child process once spawned (for cancellation tests). */
   readonly onSpawn?: (pid: number) => void;
@@ -57,7 +59,11 @@ export async function runAction(options: ActionRunOptions = {}): Promise<ActionR
     await writeFile(full, content);
   }
 
+  const eventFile = join(runnerTemp, 'event.json');
+  await writeFile(eventFile, JSON.stringify(options.event ?? {}));
+
   const env: Record<string, string> = {
+    GITHUB_EVENT_PATH: eventFile,
     PATH: process.env.PATH ?? '',
     HOME: root,
     CI: 'true',
@@ -134,7 +140,11 @@ async function readTree(dir: string, prefix = ''): Promise<Record<string, string
 /** Every place a run could have leaked a secret to, for hygiene assertions. */
 export function leakSurfaces(run: ActionRun): Record<string, string> {
   return {
-    stdout: run.stdout,
+    // `::add-mask::` lines are how a secret is registered; the runner consumes them.
+    stdout: run.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n'),
     stderr: run.stderr,
     outputs: JSON.stringify(run.outputs),
     summary: run.summary,
