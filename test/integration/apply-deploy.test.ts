@@ -215,11 +215,12 @@ describe('deploy lifecycle of one service', () => {
     const resource = targetRef(PROJECT, target).name;
     emulator.iam.editBindings(resource, addMember('roles/run.invoker', OUTSIDER));
     emulator.iam.editBindings(resource, addMember('roles/run.invoker', 'user:temp@acme.example', UNTIL_2030));
+    // Another writer grants a different role right after the policy is read for planning, so
+    // the write made from that read meets a stale etag.
+    emulator.iam.afterNextRead(resource, addMember('roles/run.developer', 'user:dev@acme.example'));
     const plan = await planFor(target, `${REPO}:v2`, run('e'));
     assert.equal(plan.action, 'none');
     assert.deepEqual(plan.invokers.remove, [OUTSIDER]);
-    // Another writer grants a different role right after the read-modify-write reads.
-    emulator.iam.afterNextRead(resource, addMember('roles/run.developer', 'user:dev@acme.example'));
     logs.length = 0;
     const outcome = await applyTarget(api, plan, { validateOnly: false, waitTimeoutSeconds: 30 }, deps);
     assert.deepEqual(outcome.invokers.remove, [OUTSIDER]);

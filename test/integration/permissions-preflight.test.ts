@@ -9,7 +9,8 @@ import { DEPLOYER, type Harness, PLANNER, RUNTIME, startHarness } from './identi
 
 const PROJECT = 'projects/demo-project';
 const SERVICE = 'projects/demo-project/locations/us-central1/services/hello';
-const CUSTOM_ENVELOPE = ['projects/demo-project/roles/cloudRunDeployer', 'roles/iam.serviceAccountUser'];
+const DEPLOYER_ROLE = 'projects/demo-project/roles/cloudRunDeployer';
+const CUSTOM_ENVELOPE = [DEPLOYER_ROLE, 'roles/iam.serviceAccountUser'];
 const PREDEFINED_ENVELOPE = ['roles/run.admin', 'roles/iam.serviceAccountUser'];
 
 let h: Harness;
@@ -88,26 +89,36 @@ const summary = (result: PreflightResult, state: string) =>
     .sort();
 
 describe('permission preflight against the emulator', () => {
-  test('the least-privilege deployer passes for a new service; the unreadable custom role skips the envelope check', async () => {
-    const { result, warnings } = await preflight();
-    assert.deepEqual(summary(result, 'missing'), []);
-    assert.deepEqual(summary(result, 'held'), [
-      'project run.operations.get',
-      'project run.revisions.get',
-      'project run.services.create',
-      'project run.services.get',
-      'project run.services.getIamPolicy',
-      'project run.services.setIamPolicy',
-      'service-account iam.serviceAccounts.actAs',
-    ]);
-    assert.equal(result.identity, DEPLOYER);
-    assert.deepEqual(result.envelope.unexpanded, ['projects/demo-project/roles/cloudRunDeployer']);
-    assert.match(
-      warnings.join('\n'),
-      /Could not read role projects\/demo-project\/roles\/cloudRunDeployer.*iam.roles.get/,
-    );
-    assert.equal(enforced(result), undefined);
-    assert.deepEqual(h.leaked(warnings), []);
+  test('the least-privilege deployer passes for a new service; an unreadable custom role skips the envelope check', async () => {
+    const role = h.emulator.iam.roles.get(DEPLOYER_ROLE);
+    assert.ok(role);
+    h.emulator.iam.roles.setCustom({
+      ...role,
+      includedPermissions: role.includedPermissions.filter((permission) => permission !== 'iam.roles.get'),
+    });
+    try {
+      const { result, warnings } = await preflight();
+      assert.deepEqual(summary(result, 'missing'), []);
+      assert.deepEqual(summary(result, 'held'), [
+        'project run.operations.get',
+        'project run.revisions.get',
+        'project run.services.create',
+        'project run.services.get',
+        'project run.services.getIamPolicy',
+        'project run.services.setIamPolicy',
+        'service-account iam.serviceAccounts.actAs',
+      ]);
+      assert.equal(result.identity, DEPLOYER);
+      assert.deepEqual(result.envelope.unexpanded, ['projects/demo-project/roles/cloudRunDeployer']);
+      assert.match(
+        warnings.join('\n'),
+        /Could not read role projects\/demo-project\/roles\/cloudRunDeployer.*iam.roles.get/,
+      );
+      assert.equal(enforced(result), undefined);
+      assert.deepEqual(h.leaked(warnings), []);
+    } finally {
+      h.emulator.iam.roles.setCustom(role);
+    }
   });
 
   test('a custom role the deployer may read is expanded, and nothing is excess', async () => {
