@@ -54,10 +54,10 @@ test('the real IdentityPoolClient gets an impersonated token the emulator accept
   });
 });
 
-test('the standalone command prints its ready line within 2 s', async () => {
+// Its start-up time is a speed figure, measured by `npm run bench:emulator`, not asserted here.
+test('the standalone command prints its ready line', async () => {
   const main = fileURLToPath(new URL('../main.ts', import.meta.url));
   const child = spawn(process.execPath, [main], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const started = performance.now();
   try {
     const line = await new Promise<string>((resolve, reject) => {
       let buffer = '';
@@ -68,8 +68,6 @@ test('the standalone command prints its ready line within 2 s', async () => {
       });
       child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
     });
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed < 2000, `ready after ${Math.round(elapsed)} ms`);
     const ready = JSON.parse(line) as { ready: boolean; control: string; env: Record<string, string> };
     assert.equal(ready.ready, true);
     assert.match(
