@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import { applyTarget } from './apply/apply-target.ts';
-import { readTarget, type TargetReads } from './apply/read-target.ts';
+import { readInvokerPolicy, readService, type TargetReads } from './apply/read-target.ts';
 import { createRunApi, type RunApi } from './apply/run-api.ts';
 import { ActionError, describe, formatPlace } from './errors.ts';
 import { resolveEndpoints } from './google/endpoints.ts';
@@ -17,7 +17,7 @@ import { enforcePreflight, runPreflight } from './permissions/preflight.ts';
 import { requirementInputFromSettings } from './permissions/required.ts';
 import { planJson } from './plan/plan-json.ts';
 import { planTarget, targetRef } from './plan/plan-target.ts';
-import type { Plan, TargetPlan } from './plan/types.ts';
+import type { IamPolicy, Plan, RunService, TargetPlan } from './plan/types.ts';
 import { writeOutputs } from './report/outputs.ts';
 import { renderSummary } from './report/summary.ts';
 import { emptyRecord, type RunRecord, type TargetResult } from './report/types.ts';
@@ -52,6 +52,8 @@ export function defaultDeps(): Deps {
 
 /** Targets deployed at once; each is independent, and Cloud Run's own work dominates. */
 const TARGET_CONCURRENCY = 4;
+/** Reads are cheap for the API; more at once shortens the critical path of many targets. */
+const READ_CONCURRENCY = 16;
 
 export async function run(deps: Deps = defaultDeps()): Promise<void> {
   const record = emptyRecord();
@@ -143,29 +145,35 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
 
   const api = createRunApi(credentials.authClient, endpoints);
   try {
-    const reads = await phase('Read services', () => readAll(api, settings));
-    const preflight = await phase('Permission check', () =>
-      runPreflight(
-        {
-          authClient: credentials.authClient,
-          endpoints,
-          identity: account,
-          tokenLifetimeSeconds: settings.deployer.tokenLifetimeSeconds,
-          tokenExpiresAt: credentials.expiresAt,
-          input: requirementInputFromSettings(
-            settings,
-            (name) => reads.get(name)?.current !== undefined,
-            true,
-          ),
-          readOnlyAccount: settings.mode === 'plan' && settings.deployer.planServiceAccount !== undefined,
-          allowedRoles: settings.deployer.allowedRoles,
-          excessMode: settings.deployer.excessPermissions,
-        },
-        { retry, warn: (message) => core.warning(message) },
-      ),
+    const services = await phase('Read services', () => readServices(api, settings));
+    // The preflight and the IAM policy reads need only the services: one round trip for both.
+    const [checked, policies] = await phase('Permission check', () =>
+      Promise.allSettled([
+        runPreflight(
+          {
+            authClient: credentials.authClient,
+            endpoints,
+            identity: account,
+            tokenLifetimeSeconds: settings.deployer.tokenLifetimeSeconds,
+            tokenExpiresAt: credentials.expiresAt,
+            input: requirementInputFromSettings(settings, (name) => services.get(name) !== undefined, true),
+            readOnlyAccount: settings.mode === 'plan' && settings.deployer.planServiceAccount !== undefined,
+            allowedRoles: settings.deployer.allowedRoles,
+            excessMode: settings.deployer.excessPermissions,
+          },
+          { retry, warn: (message) => core.warning(message) },
+        ),
+        readPolicies(api, settings, services),
+      ]),
     );
-    record.preflight = preflight;
-    enforcePreflight(preflight, settings.project.id, (message) => core.warning(message));
+    // A missing permission explains a failed read better than the read's own 403.
+    if (checked.status === 'rejected') throw checked.reason;
+    record.preflight = checked.value;
+    enforcePreflight(checked.value, settings.project.id, (message) => core.warning(message));
+    if (policies.status === 'rejected') throw policies.reason;
+    const reads = new Map(
+      [...services].map(([name, current]) => [name, { current, policy: policies.value.get(name) }] as const),
+    );
 
     const plan = makePlan(settings, context, reads);
     record.plan = plan;
@@ -203,11 +211,23 @@ function describeClaims(claims: Readonly<Record<string, unknown>>): string {
     .join(', ');
 }
 
-async function readAll(api: RunApi, settings: Settings): Promise<Map<string, TargetReads>> {
-  const entries = await mapLimit(settings.targets, TARGET_CONCURRENCY, async (target) => {
+async function readServices(api: RunApi, settings: Settings): Promise<Map<string, RunService | undefined>> {
+  const entries = await mapLimit(settings.targets, READ_CONCURRENCY, async (target) => {
+    const ref = targetRef(settings.project.id, target);
+    return [ref.name, await readService(api, ref)] as const;
+  });
+  return new Map(entries);
+}
+
+async function readPolicies(
+  api: RunApi,
+  settings: Settings,
+  services: ReadonlyMap<string, RunService | undefined>,
+): Promise<Map<string, IamPolicy | undefined>> {
+  const entries = await mapLimit(settings.targets, READ_CONCURRENCY, async (target) => {
     const ref = targetRef(settings.project.id, target);
     const managed = target.service.invokers !== undefined || target.service.public;
-    return [ref.name, await readTarget(api, ref, managed)] as const;
+    return [ref.name, await readInvokerPolicy(api, ref, services.get(ref.name), managed)] as const;
   });
   return new Map(entries);
 }
