@@ -1,0 +1,241 @@
+/**
+ * Policy → Setup: the workload identity pool and provider, the accounts, the minimal custom roles
+ * and every grant the action needs, derived only from the policy (pure).
+ */
+import { ActionError } from '../errors.ts';
+import { TELL_TALES } from '../permissions/catalog.ts';
+import { defaultComputeServiceAccount } from '../permissions/required.ts';
+import { expandEnvelope } from '../permissions/roles.ts';
+import type { Policy } from '../settings/policy.ts';
+import { ATTRIBUTE_MAPPING, attributeCondition, GITHUB_ISSUER } from './attributes.ts';
+import { deployerPermissions, plannerPermissions, runtimeAccounts } from './role-permissions.ts';
+import type {
+  AccountPurpose,
+  ProjectBinding,
+  SecretBinding,
+  ServiceAccountBinding,
+  Setup,
+  SetupCustomRole,
+  SetupServiceAccount,
+} from './types.ts';
+
+export const DEFAULT_DEPLOYER_ROLE_ID = 'cloudRunDeployer';
+export const PLANNER_ROLE_ID = 'cloudRunPlanner';
+const SERVICE_ACCOUNT_USER = 'roles/iam.serviceAccountUser';
+const WORKLOAD_IDENTITY_USER = 'roles/iam.workloadIdentityUser';
+const SECRET_ACCESSOR = 'roles/secretmanager.secretAccessor';
+/** What the action calls: STS, IAM Credentials, IAM, Resource Manager (preflight), Cloud Run. */
+const ACTION_APIS = [
+  'cloudresourcemanager.googleapis.com',
+  'iam.googleapis.com',
+  'iamcredentials.googleapis.com',
+  'run.googleapis.com',
+  'sts.googleapis.com',
+];
+
+const PROVIDER_NAME =
+  /^projects\/([0-9]+)\/locations\/global\/workloadIdentityPools\/([^/]+)\/providers\/([^/]+)$/;
+
+export function buildSetup(policy: Policy): Setup {
+  const projectId = policy.projectId.value;
+  const provider = PROVIDER_NAME.exec(policy.workloadIdentityProvider.value);
+  const [, poolNumber = '', poolId = '', providerId = ''] = provider ?? [];
+  const allow = policy.allow;
+  if (allow === undefined) {
+    throw new ActionError(
+      `${policy.file}: the policy has no deployer.allow rules, so the set-up cannot say which repositories may deploy.`,
+      {
+        place: { kind: 'file', ...policy.serviceAccount.span },
+        remedy:
+          'Add deployer.allow.repositories (owner/repo names) to the policy, then generate the set-up again.',
+      },
+    );
+  }
+  const deployer = policy.serviceAccount.value;
+  const planner = policy.planServiceAccount;
+  const deployerRole = customRole(
+    projectId,
+    deployerRoleId(policy),
+    'Cloud Run keyless deployer',
+    `Exactly what deploying the services of ${policy.file} needs (generated).`,
+    deployerPermissions(policy),
+  );
+  const plannerRole =
+    planner === undefined
+      ? undefined
+      : customRole(
+          projectId,
+          PLANNER_ROLE_ID,
+          'Cloud Run keyless planner (read-only)',
+          `Reads what planning the services of ${policy.file} needs; changes nothing (generated).`,
+          plannerPermissions(policy),
+        );
+
+  const runtimes = runtimeAccounts(policy);
+  const principals = [...allow.repositories]
+    .sort()
+    .map(
+      (repository) =>
+        `principalSet://iam.googleapis.com/projects/${poolNumber}/locations/global/workloadIdentityPools/${poolId}/attribute.repository/${repository}`,
+    );
+  const projectBindings: ProjectBinding[] = [
+    { role: deployerRole.name, member: `serviceAccount:${deployer}` },
+    ...(planner === undefined || plannerRole === undefined
+      ? []
+      : [{ role: plannerRole.name, member: `serviceAccount:${planner}` }]),
+  ];
+  const serviceAccountBindings: ServiceAccountBinding[] = [
+    ...runtimes.map((runtime) => ({
+      serviceAccount: runtime,
+      role: SERVICE_ACCOUNT_USER,
+      member: `serviceAccount:${deployer}`,
+    })),
+    ...[deployer, ...(planner === undefined ? [] : [planner])].flatMap((account) =>
+      principals.map((member) => ({ serviceAccount: account, role: WORKLOAD_IDENTITY_USER, member })),
+    ),
+  ];
+  const secretBindings = secretGrants(policy);
+  const accounts = createdAccounts(policy);
+
+  return {
+    policyFile: policy.file,
+    project: { id: projectId, number: policy.projectNumber.value },
+    apis: [...ACTION_APIS, ...(secretBindings.length > 0 ? ['secretmanager.googleapis.com'] : [])].sort(),
+    pool: { id: poolId, displayName: 'GitHub Actions' },
+    provider: {
+      id: providerId,
+      poolId,
+      displayName: 'GitHub OIDC',
+      issuerUri: GITHUB_ISSUER,
+      attributeMapping: ATTRIBUTE_MAPPING,
+      attributeCondition: attributeCondition(allow),
+    },
+    serviceAccounts: accounts,
+    customRoles: plannerRole === undefined ? [deployerRole] : [deployerRole, plannerRole],
+    projectBindings: projectBindings.sort(byKeys('role', 'member')),
+    serviceAccountBindings: serviceAccountBindings.sort(byKeys('serviceAccount', 'role', 'member')),
+    secretBindings,
+    notes: notes(policy, deployerRole, [deployer, ...(planner === undefined ? [] : [planner]), ...runtimes]),
+  };
+}
+
+/** The envelope's custom role of this project when the policy lists one, so the two agree. */
+function deployerRoleId(policy: Policy): string {
+  const prefix = `projects/${policy.projectId.value}/roles/`;
+  const listed = policy.allowedRoles.find((role) => role.startsWith(prefix));
+  return listed === undefined ? DEFAULT_DEPLOYER_ROLE_ID : listed.slice(prefix.length);
+}
+
+function customRole(
+  projectId: string,
+  id: string,
+  title: string,
+  description: string,
+  permissions: readonly string[],
+): SetupCustomRole {
+  return { id, name: `projects/${projectId}/roles/${id}`, title, description, permissions };
+}
+
+function inProject(email: string, projectId: string): boolean {
+  return email.endsWith(`@${projectId}.iam.gserviceaccount.com`);
+}
+
+/** Accounts of the project to create: the deployer, the planner and the runtime accounts. */
+function createdAccounts(policy: Policy): SetupServiceAccount[] {
+  const projectId = policy.projectId.value;
+  const wanted = new Map<string, { purpose: AccountPurpose; displayName: string }>();
+  wanted.set(policy.serviceAccount.value, {
+    purpose: 'deployer',
+    displayName: 'Cloud Run deployer for GitHub Actions',
+  });
+  if (policy.planServiceAccount !== undefined) {
+    wanted.set(policy.planServiceAccount, {
+      purpose: 'planner',
+      displayName: 'Cloud Run planner for GitHub Actions (read-only)',
+    });
+  }
+  const runtimeServices = new Map<string, string[]>();
+  for (const { settings } of policy.services) {
+    if (settings.runtimeServiceAccount === undefined) continue;
+    const names = runtimeServices.get(settings.runtimeServiceAccount) ?? [];
+    names.push(settings.name);
+    runtimeServices.set(settings.runtimeServiceAccount, names);
+  }
+  for (const [email, names] of runtimeServices) {
+    if (wanted.has(email)) continue;
+    wanted.set(email, { purpose: 'runtime', displayName: `Runtime of Cloud Run ${names.sort().join(', ')}` });
+  }
+  return [...wanted]
+    .filter(([email]) => inProject(email, projectId))
+    .map(([email, { purpose, displayName }]) => ({
+      email,
+      accountId: email.slice(0, email.indexOf('@')),
+      displayName: displayName.slice(0, 100),
+      purpose,
+    }))
+    .sort(byKeys('email'));
+}
+
+/** Each runtime account may read the secrets its service exposes, and nothing else. */
+function secretGrants(policy: Policy): SecretBinding[] {
+  const seen = new Map<string, SecretBinding>();
+  for (const { settings } of policy.services) {
+    const runtime =
+      settings.runtimeServiceAccount ?? defaultComputeServiceAccount(policy.projectNumber.value);
+    for (const reference of Object.values(settings.secrets)) {
+      const full = /^projects\/([^/]+)\/secrets\/([^/]+)$/.exec(reference.secret);
+      const binding: SecretBinding = {
+        project: full?.[1] ?? policy.projectId.value,
+        secret: full?.[2] ?? reference.secret,
+        role: SECRET_ACCESSOR,
+        member: `serviceAccount:${runtime}`,
+      };
+      seen.set(`${binding.project}/${binding.secret}|${binding.member}`, binding);
+    }
+  }
+  return [...seen.values()].sort(byKeys('project', 'secret', 'member'));
+}
+
+function notes(policy: Policy, deployerRole: SetupCustomRole, accounts: readonly string[]): string[] {
+  const projectId = policy.projectId.value;
+  const out: string[] = [];
+  const outside = [...new Set(accounts)].filter(
+    (email) =>
+      !inProject(email, projectId) && email !== defaultComputeServiceAccount(policy.projectNumber.value),
+  );
+  for (const email of outside.sort()) {
+    out.push(`${email} is not an account of project ${projectId}: create it in its own project first.`);
+  }
+  if (accounts.includes(defaultComputeServiceAccount(policy.projectNumber.value))) {
+    out.push(
+      `A service runs as the default compute account ${defaultComputeServiceAccount(policy.projectNumber.value)}; it exists once the Compute Engine API has been enabled. A dedicated runtime_service_account is safer.`,
+    );
+  }
+  if (policy.allowedRoles.length > 0 && !policy.allowedRoles.includes(deployerRole.name)) {
+    const envelope = expandEnvelope(policy.allowedRoles, new Map());
+    const outsideEnvelope = deployerRole.permissions.filter(
+      (permission) => Object.hasOwn(TELL_TALES, permission) && !envelope.permissions.has(permission),
+    );
+    if (envelope.unexpanded.length === 0 && outsideEnvelope.length > 0) {
+      out.push(
+        `deployer.allowed_roles does not cover ${outsideEnvelope.join(', ')} of ${deployerRole.name}: the preflight would report them as excess. Add ${deployerRole.name} to deployer.allowed_roles.`,
+      );
+    }
+  }
+  out.push(
+    'The attribute condition compares repository names case-sensitively: write them in deployer.allow.repositories as GitHub shows them.',
+  );
+  return out;
+}
+
+function byKeys<T>(...keys: (keyof T & string)[]): (a: T, b: T) => number {
+  return (a, b) => {
+    for (const key of keys) {
+      const left = String(a[key]);
+      const right = String(b[key]);
+      // Code-unit order, not locale order: the output must not depend on the machine.
+      if (left !== right) return left < right ? -1 : 1;
+    }
+    return 0;
+  };
+}

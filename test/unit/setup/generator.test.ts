@@ -1,0 +1,252 @@
+/** The set-up generator: role permissions, attribute condition, accounts and grants, determinism. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { ActionError } from '../../../src/errors.ts';
+import { refGlobMatches } from '../../../src/identity/claims.ts';
+import { parsePolicy } from '../../../src/settings/policy.ts';
+import { attributeCondition, refGlobRegex } from '../../../src/setup/attributes.ts';
+import { buildSetup } from '../../../src/setup/build-setup.ts';
+import {
+  deployerPermissions,
+  plannerPermissions,
+  runtimeAccounts,
+} from '../../../src/setup/role-permissions.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const read = (name: string): string => readFileSync(resolve(ROOT, 'examples/policies', name), 'utf8');
+const HELLO = read('hello.yml');
+
+/** hello.yml with `edit` applied to its text. */
+function hello(edit: (text: string) => string = (text) => text) {
+  return parsePolicy(edit(HELLO), 'hello.yml');
+}
+
+const MINIMAL = `version: 1
+project: { id: demo-project, number: "123456789012" }
+deployer:
+  workload_identity_provider: projects/123456789012/locations/global/workloadIdentityPools/github/providers/gh-actions
+  service_account: deployer@demo-project.iam.gserviceaccount.com
+  allow: { repositories: [acme/b, acme/a] }
+services:
+  - { name: api, regions: [us-central1, europe-west1] }
+  - { name: web, regions: [us-central1], runtime_service_account: web@demo-project.iam.gserviceaccount.com }
+`;
+
+describe('custom role permissions', () => {
+  test('hello.yml: create and update, invokers, operations, revisions, and iam.roles.get for its custom envelope', () => {
+    assert.deepEqual(deployerPermissions(hello()), [
+      'iam.roles.get',
+      'run.operations.get',
+      'run.revisions.get',
+      'run.services.create',
+      'run.services.get',
+      'run.services.getIamPolicy',
+      'run.services.setIamPolicy',
+      'run.services.update',
+    ]);
+    assert.deepEqual(plannerPermissions(hello()), ['run.services.get', 'run.services.getIamPolicy']);
+  });
+
+  test('no managed invokers: no IAM policy permissions; no envelope: no iam.roles.get', () => {
+    const policy = parsePolicy(MINIMAL, 'minimal.yml');
+    assert.deepEqual(deployerPermissions(policy), [
+      'run.operations.get',
+      'run.revisions.get',
+      'run.services.create',
+      'run.services.get',
+      'run.services.update',
+    ]);
+    assert.deepEqual(plannerPermissions(policy), ['run.services.get']);
+  });
+
+  test('iam.roles.get only when the preflight reads a role: custom envelope and the excess check on', () => {
+    assert.ok(
+      !deployerPermissions(
+        hello((t) => t.replace('excess_permissions: fail', 'excess_permissions: off')),
+      ).includes('iam.roles.get'),
+    );
+    const website = parsePolicy(read('public-website.yml'), 'public-website.yml');
+    assert.ok(
+      !deployerPermissions(website).includes('iam.roles.get'),
+      'predefined roles come from the bundled facts',
+    );
+    assert.ok(deployerPermissions(website).includes('run.services.setIamPolicy'));
+  });
+
+  test('runtime accounts: the declared ones, else the default compute account, once each', () => {
+    assert.deepEqual(runtimeAccounts(parsePolicy(MINIMAL, 'minimal.yml')), [
+      '123456789012-compute@developer.gserviceaccount.com',
+      'web@demo-project.iam.gserviceaccount.com',
+    ]);
+  });
+});
+
+describe('attribute condition', () => {
+  test('hello.yml pins repository, refs (exact and glob) and events', () => {
+    assert.equal(
+      attributeCondition({
+        repositories: ['acme/hello'],
+        refs: ['refs/heads/main', 'refs/tags/v*'],
+        environments: undefined,
+        events: ['push', 'workflow_dispatch'],
+      }),
+      'assertion.repository == "acme/hello" && (assertion.ref == "refs/heads/main" || assertion.ref.matches("^refs/tags/v[^/]*$")) && assertion.event_name in ["push", "workflow_dispatch"]',
+    );
+  });
+
+  test('environments require the claim; several repositories use `in`, sorted', () => {
+    assert.equal(
+      attributeCondition({
+        repositories: ['acme/b', 'acme/a'],
+        refs: undefined,
+        environments: ['prod'],
+        events: undefined,
+      }),
+      'assertion.repository in ["acme/a", "acme/b"] && has(assertion.environment) && assertion.environment == "prod"',
+    );
+  });
+
+  test('quotes and backslashes in values stay inside the CEL string literal', () => {
+    assert.match(
+      attributeCondition({
+        repositories: ['acme/a'],
+        refs: ['refs/heads/"x\\'],
+        environments: undefined,
+        events: undefined,
+      }),
+      /assertion\.ref == "refs\/heads\/\\"x\\\\"$/,
+    );
+  });
+
+  test('the ref regex matches exactly what the action’s glob matches', () => {
+    const segment = fc.stringMatching(/^[a-z.*+?()[\]$^]{0,6}$/);
+    fc.assert(
+      fc.property(segment, fc.stringMatching(/^[a-z./+?()$^]{0,10}$/), (pattern, rest) => {
+        const glob = `refs/${pattern}`;
+        const ref = `refs/${rest}`;
+        assert.equal(new RegExp(refGlobRegex(glob)).test(ref), refGlobMatches(glob, ref));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('buildSetup', () => {
+  test('hello.yml: pool, provider, accounts, roles and grants', () => {
+    const setup = buildSetup(hello());
+    assert.deepEqual(setup.pool, { id: 'github', displayName: 'GitHub Actions' });
+    assert.equal(setup.provider.id, 'github');
+    assert.equal(setup.provider.issuerUri, 'https://token.actions.githubusercontent.com');
+    assert.equal(setup.provider.attributeMapping['google.subject'], 'assertion.sub');
+    assert.deepEqual(
+      setup.serviceAccounts.map((a) => [a.accountId, a.purpose]),
+      [
+        ['deployer', 'deployer'],
+        ['planner', 'planner'],
+        ['runtime', 'runtime'],
+      ],
+    );
+    assert.deepEqual(
+      setup.customRoles.map((r) => r.name),
+      ['projects/demo-project/roles/cloudRunDeployer', 'projects/demo-project/roles/cloudRunPlanner'],
+    );
+    assert.deepEqual(setup.projectBindings, [
+      {
+        role: 'projects/demo-project/roles/cloudRunDeployer',
+        member: 'serviceAccount:deployer@demo-project.iam.gserviceaccount.com',
+      },
+      {
+        role: 'projects/demo-project/roles/cloudRunPlanner',
+        member: 'serviceAccount:planner@demo-project.iam.gserviceaccount.com',
+      },
+    ]);
+    const principal =
+      'principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github/attribute.repository/acme/hello';
+    assert.deepEqual(setup.serviceAccountBindings, [
+      {
+        serviceAccount: 'deployer@demo-project.iam.gserviceaccount.com',
+        role: 'roles/iam.workloadIdentityUser',
+        member: principal,
+      },
+      {
+        serviceAccount: 'planner@demo-project.iam.gserviceaccount.com',
+        role: 'roles/iam.workloadIdentityUser',
+        member: principal,
+      },
+      {
+        serviceAccount: 'runtime@demo-project.iam.gserviceaccount.com',
+        role: 'roles/iam.serviceAccountUser',
+        member: 'serviceAccount:deployer@demo-project.iam.gserviceaccount.com',
+      },
+    ]);
+    assert.deepEqual(setup.secretBindings, []);
+  });
+
+  test('the envelope’s custom role names the deployer role; otherwise cloudRunDeployer', () => {
+    const renamed = hello((t) => t.replace('roles/cloudRunDeployer', 'roles/deployOnly'));
+    assert.equal(buildSetup(renamed).customRoles[0]?.name, 'projects/demo-project/roles/deployOnly');
+    assert.equal(
+      buildSetup(parsePolicy(MINIMAL, 'm.yml')).customRoles[0]?.name,
+      'projects/demo-project/roles/cloudRunDeployer',
+    );
+  });
+
+  test('secrets: the runtime account may read each secret, in its own project', () => {
+    const setup = buildSetup(parsePolicy(read('private-api-with-secrets.yml'), 'p.yml'));
+    assert.deepEqual(setup.secretBindings, [
+      {
+        project: 'demo-project',
+        secret: 'orders-db-password',
+        role: 'roles/secretmanager.secretAccessor',
+        member: 'serviceAccount:orders-runtime@demo-project.iam.gserviceaccount.com',
+      },
+    ]);
+    assert.ok(setup.apis.includes('secretmanager.googleapis.com'));
+  });
+
+  test('the default compute account is granted actAs, not created, and noted', () => {
+    const setup = buildSetup(parsePolicy(MINIMAL, 'm.yml'));
+    assert.ok(!setup.serviceAccounts.some((a) => a.email.includes('-compute@')));
+    assert.ok(
+      setup.serviceAccountBindings.some(
+        (b) =>
+          b.serviceAccount === '123456789012-compute@developer.gserviceaccount.com' &&
+          b.role === 'roles/iam.serviceAccountUser',
+      ),
+    );
+    assert.ok(setup.notes.some((note) => note.includes('default compute account')));
+  });
+
+  test('an envelope that misses a permission of the role is noted', () => {
+    const narrow = hello((t) =>
+      t.replace('    - projects/demo-project/roles/cloudRunDeployer\n', '    - roles/run.developer\n'),
+    );
+    assert.ok(buildSetup(narrow).notes.some((note) => note.includes('run.services.setIamPolicy')));
+  });
+
+  test('a policy without deployer.allow is refused, located at the deployer', () => {
+    const text = MINIMAL.replace('  allow: { repositories: [acme/b, acme/a] }\n', '');
+    assert.throws(
+      () => buildSetup(parsePolicy(text, 'm.yml')),
+      (error: unknown) =>
+        error instanceof ActionError &&
+        error.place?.kind === 'file' &&
+        error.place.line === 5 &&
+        /deployer\.allow/.test(error.remedy ?? ''),
+    );
+  });
+
+  test('the order of services and repositories does not change the set-up', () => {
+    const swapped = MINIMAL.replace('[acme/b, acme/a]', '[acme/a, acme/b]').replace(
+      /( {2}- \{ name: api.*\n)( {2}- \{ name: web.*\n)/,
+      '$2$1',
+    );
+    assert.notEqual(swapped, MINIMAL);
+    const { policyFile: _a, ...one } = buildSetup(parsePolicy(MINIMAL, 'm.yml'));
+    const { policyFile: _b, ...two } = buildSetup(parsePolicy(swapped, 'm.yml'));
+    assert.deepEqual(two, one);
+  });
+});
