@@ -4,11 +4,12 @@
  * as JSON; writes the figures into docs/benchmark.md (between its bench markers).
  * See docs/benchmark.md for what each figure means; `node scripts/bench.ts --help` for options.
  */
-import { readFileSync } from 'node:fs';
+
 import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TARGET_CONCURRENCY } from '../src/main.ts';
 import { EXAMPLE_POLICY, IMAGE } from '../test/e2e/world.ts';
 import { REGIONS } from '../test/emulator/apis/run/names.ts';
 import type { RunControls } from '../test/emulator/apis/run/plugin.ts';
@@ -36,17 +37,6 @@ import {
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The example's own region first, then every other Cloud Run region the emulator knows. */
 const SCALE_REGIONS = ['us-central1', ...[...REGIONS].filter((region) => region !== 'us-central1')];
-
-/** The action's own bound on targets deployed at once, read from its source so the two never drift. */
-function targetConcurrency(): number {
-  const source = readFileSync(resolve(ROOT, 'src/main.ts'), 'utf8');
-  const match = /const TARGET_CONCURRENCY = (\d+);/.exec(source);
-  if (match?.[1] === undefined)
-    throw new Error(
-      'TARGET_CONCURRENCY not found in src/main.ts; update scripts/bench.ts to where it lives now.',
-    );
-  return Number(match[1]);
-}
 
 /** A fresh example world whose every API answers `latencyMs` late and whose operations take `operationMs`. */
 async function startWorld(latencyMs: number, operationMs: number): Promise<Emulator> {
@@ -76,7 +66,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
   const started = performance.now();
   const loadBefore = loadavg()[0] ?? 0;
   const distBefore = await distSize();
-  const concurrency = targetConcurrency();
+  const concurrency = TARGET_CONCURRENCY;
   // Built first, so an impossible size fails before minutes of measuring.
   const scalePolicies = new Map(
     options.scale.map((targets) => [targets, policyWithTargets(EXAMPLE_POLICY, targets, SCALE_REGIONS)]),

@@ -51,7 +51,7 @@ export function defaultDeps(): Deps {
 }
 
 /** Targets deployed at once; each is independent, and Cloud Run's own work dominates. */
-const TARGET_CONCURRENCY = 4;
+export const TARGET_CONCURRENCY = 4;
 /** Reads are cheap for the API; more at once shortens the critical path of many targets. */
 const READ_CONCURRENCY = 16;
 

@@ -67,7 +67,8 @@ export function clientOptions(authClient: AuthClient, endpoints: Endpoints) {
 export function createRunApi(authClient: AuthClient, endpoints: Endpoints): RunApi {
   const options = clientOptions(authClient, endpoints);
   const services = new ServicesClient(options);
-  const revisions = new RevisionsClient(options);
+  // Revisions are read only to explain a failed deploy: build that client only then.
+  let revisions: RevisionsClient | undefined;
 
   const pending = (operation: OperationView): PendingOperation => ({
     name: operation.name ?? '',
@@ -95,6 +96,7 @@ export function createRunApi(authClient: AuthClient, endpoints: Endpoints): RunA
     },
     async getRevision(name) {
       try {
+        revisions ??= new RevisionsClient(options);
         const [revision] = await revisions.getRevision({ name }, CALL_OPTIONS);
         return revision;
       } catch (error) {
@@ -125,7 +127,7 @@ export function createRunApi(authClient: AuthClient, endpoints: Endpoints): RunA
       return pending(operation);
     },
     async close() {
-      await Promise.all([services.close(), revisions.close()]);
+      await Promise.all([services.close(), revisions?.close()]);
     },
   };
 }
