@@ -145,7 +145,7 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
 
   const api = createRunApi(credentials.authClient, endpoints);
   try {
-    const services = await phase('Read services', () => readServices(api, settings));
+    const services = await phase('Read services', () => readServices(api, settings, retry));
     // The preflight and the IAM policy reads need only the services: one round trip for both.
     const [checked, policies] = await phase('Permission check', () =>
       Promise.allSettled([
@@ -163,7 +163,7 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
           },
           { retry, warn: (message) => core.warning(message) },
         ),
-        readPolicies(api, settings, services),
+        readPolicies(api, settings, services, retry),
       ]),
     );
     // A missing permission explains a failed read better than the read's own 403.
@@ -211,10 +211,14 @@ function describeClaims(claims: Readonly<Record<string, unknown>>): string {
     .join(', ');
 }
 
-async function readServices(api: RunApi, settings: Settings): Promise<Map<string, RunService | undefined>> {
+async function readServices(
+  api: RunApi,
+  settings: Settings,
+  retry: RetryDeps,
+): Promise<Map<string, RunService | undefined>> {
   const entries = await mapLimit(settings.targets, READ_CONCURRENCY, async (target) => {
     const ref = targetRef(settings.project.id, target);
-    return [ref.name, await readService(api, ref)] as const;
+    return [ref.name, await readService(api, ref, retry)] as const;
   });
   return new Map(entries);
 }
@@ -223,11 +227,12 @@ async function readPolicies(
   api: RunApi,
   settings: Settings,
   services: ReadonlyMap<string, RunService | undefined>,
+  retry: RetryDeps,
 ): Promise<Map<string, IamPolicy | undefined>> {
   const entries = await mapLimit(settings.targets, READ_CONCURRENCY, async (target) => {
     const ref = targetRef(settings.project.id, target);
     const managed = target.service.invokers !== undefined || target.service.public;
-    return [ref.name, await readInvokerPolicy(api, ref, services.get(ref.name), managed)] as const;
+    return [ref.name, await readInvokerPolicy(api, ref, services.get(ref.name), managed, retry)] as const;
   });
   return new Map(entries);
 }

@@ -1,3 +1,4 @@
+import { type RetryDeps, type RetryPolicy, withRetry } from '../google/retry.ts';
 import type { IamPolicy, RunService, TargetRef } from '../plan/types.ts';
 import { googleFailure } from './google-failure.ts';
 import type { RunApi } from './run-api.ts';
@@ -8,11 +9,24 @@ export interface TargetReads {
   readonly policy: IamPolicy | undefined;
 }
 
+/** A read is always safe to repeat: transient failures (429, 5xx, resets, timeouts) are retried. */
+async function read<T>(what: string, call: () => Promise<T>, deps: RetryDeps): Promise<T> {
+  try {
+    return await withRetry(what, call, deps, { policy: READ_RETRY });
+  } catch (error) {
+    throw googleFailure(what, error);
+  }
+}
+
+const READ_RETRY: RetryPolicy = { maxAttempts: 4, budgetMs: 30_000, baseDelayMs: 500, maxDelayMs: 4_000 };
+
 /** The service as it is now, or `undefined` when it does not exist. */
-export async function readService(api: RunApi, target: TargetRef): Promise<RunService | undefined> {
-  return api.getService(target.name).catch((error: unknown) => {
-    throw googleFailure(`reading service ${target.name}`, error);
-  });
+export function readService(
+  api: RunApi,
+  target: TargetRef,
+  deps: RetryDeps,
+): Promise<RunService | undefined> {
+  return read(`reading service ${target.name}`, () => api.getService(target.name), deps);
 }
 
 /** The service's IAM policy, when invokers are managed and the service exists (else nothing to read). */
@@ -21,11 +35,10 @@ export async function readInvokerPolicy(
   target: TargetRef,
   current: RunService | undefined,
   invokersManaged: boolean,
+  deps: RetryDeps,
 ): Promise<IamPolicy | undefined> {
   if (current === undefined || !invokersManaged) return undefined;
-  return api.getIamPolicy(target.name).catch((error: unknown) => {
-    throw googleFailure(`reading the IAM policy of ${target.name}`, error);
-  });
+  return read(`reading the IAM policy of ${target.name}`, () => api.getIamPolicy(target.name), deps);
 }
 
 /** What planning one target needs from Google: the service and, when managed, its IAM policy. */
@@ -33,7 +46,8 @@ export async function readTarget(
   api: RunApi,
   target: TargetRef,
   invokersManaged: boolean,
+  deps: RetryDeps,
 ): Promise<TargetReads> {
-  const current = await readService(api, target);
-  return { current, policy: await readInvokerPolicy(api, target, current, invokersManaged) };
+  const current = await readService(api, target, deps);
+  return { current, policy: await readInvokerPolicy(api, target, current, invokersManaged, deps) };
 }

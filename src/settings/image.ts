@@ -1,5 +1,6 @@
 /** Container image references: shape, digest pinning, and membership in an allowed repository. */
 import type { Finding } from './identities.ts';
+import { show } from './problems.ts';
 
 const HOST = '[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]+)?';
 const PATH = '(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+';
@@ -19,7 +20,7 @@ export function checkImage(image: string): Finding | undefined {
   const host = match?.[1] ?? '';
   if (match === null || !(host.includes('.') || host.includes(':') || host === 'localhost')) {
     return {
-      what: `'${image}' is not a full container image reference`,
+      what: `${show(image)} is not a full container image reference`,
       remedy:
         'Write HOST/PATH:TAG or HOST/PATH@sha256:DIGEST, e.g. us-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE:TAG (Docker Hub images as docker.io/library/NAME:TAG).',
     };

@@ -77,7 +77,7 @@ function run(sha: string, attempt = '1'): RunContext {
 
 async function planFor(target: DeployTarget, image: string, context: RunContext): Promise<TargetPlan> {
   const ref = targetRef(PROJECT, target);
-  const reads = await readTarget(api, ref, target.service.invokers !== undefined);
+  const reads = await readTarget(api, ref, target.service.invokers !== undefined, deps);
   return planTarget({
     projectId: PROJECT,
     target,
