@@ -1,22 +1,22 @@
 /**
  * run(deps): the path of one run, phase by phase (settings → identity → reads and preflight →
  * plan → apply → report), with one top-level catch that turns anything thrown into setFailed.
+ * The Google client libraries are most of the bundle: they are imported while the identity
+ * requests are in flight, not before the first request.
  */
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
-import { applyTarget } from './apply/apply-target.ts';
-import { readInvokerPolicy, readService, type TargetReads } from './apply/read-target.ts';
-import { createRunApi, type RunApi } from './apply/run-api.ts';
+import type { TargetReads } from './apply/read-target.ts';
+import type { RunApi } from './apply/run-api.ts';
 import { ActionError, describe, formatPlace } from './errors.ts';
 import { resolveEndpoints } from './google/endpoints.ts';
-import type { RetryDeps } from './google/retry.ts';
+import { REQUEST_TIMEOUT_MS, type RetryDeps } from './google/retry.ts';
 import { checkClaims, decodeJwtPayload } from './identity/claims.ts';
-import { createDeployerCredentials } from './identity/federation.ts';
+import { requestGitHubIdToken } from './identity/github-token-request.ts';
 import { getGitHubIdToken } from './identity/oidc.ts';
-import { enforcePreflight, runPreflight } from './permissions/preflight.ts';
-import { requirementInputFromSettings } from './permissions/required.ts';
+import { enforcePreflight, runPreflightAlongsideReads } from './permissions/preflight.ts';
+import { requirementInputFromSettings, serviceResourceName } from './permissions/required.ts';
 import { planJson } from './plan/plan-json.ts';
-import { planTarget, targetRef } from './plan/plan-target.ts';
 import type { IamPolicy, Plan, RunService, TargetPlan } from './plan/types.ts';
 import { writeOutputs } from './report/outputs.ts';
 import { renderSummary } from './report/summary.ts';
@@ -46,7 +46,7 @@ export function defaultDeps(): Deps {
     random: Math.random,
     readFile: (path) => readFile(path, 'utf8'),
     readPolicyFile,
-    getIDToken: (audience) => core.getIDToken(audience),
+    getIDToken: (audience) => requestGitHubIdToken(audience, process.env, REQUEST_TIMEOUT_MS),
   };
 }
 
@@ -69,6 +69,50 @@ export async function run(deps: Deps = defaultDeps()): Promise<void> {
     core.setFailed(message);
   } finally {
     await writeSummary(record);
+    await commentOnPullRequest(record, deps);
+  }
+}
+
+/**
+ * On pull requests, the summary (the plan) also goes into one comment that later runs update.
+ * Never fails the step: the plan is already in the job summary.
+ */
+async function commentOnPullRequest(record: RunRecord, deps: Deps): Promise<void> {
+  const options = record.prComment;
+  if (options === undefined || !options.enabled) return;
+  // Loaded only here: it brings Octokit, which no other run needs to start.
+  const { planCommentKey, pullRequestOf, upsertPrComment } = await import('./report/pr-comment.ts');
+  const pr = pullRequestOf(deps.env, await readEvent(deps));
+  if (pr === undefined) return;
+  if (options.githubToken === undefined) {
+    core.warning(
+      'No plan comment: the github_token input is empty. Leave its default (the workflow token) or pass a token with pull-requests: write.',
+    );
+    return;
+  }
+  core.setSecret(options.githubToken);
+  const { env } = deps;
+  try {
+    const result = await upsertPrComment(renderSummary(record), {
+      ...pr,
+      token: options.githubToken,
+      apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+      key: planCommentKey((record.plan?.targets ?? []).map((target) => target.target)),
+      runUrl: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`,
+    });
+    core.info(`Plan comment ${result.action}: ${result.url}`);
+  } catch (error) {
+    core.warning(`Could not comment the plan on the pull request: ${render(error)}`);
+  }
+}
+
+async function readEvent(deps: Deps): Promise<unknown> {
+  const path = deps.env.GITHUB_EVENT_PATH;
+  if (path === undefined || path === '') return undefined;
+  try {
+    return JSON.parse(await deps.readFile(path)) as unknown;
+  } catch {
+    return undefined;
   }
 }
 
@@ -97,6 +141,7 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
   );
   const context = readRunContext(deps.env);
   record.mode = settings.mode;
+  record.prComment = settings.prComment;
   record.policyFile = settings.policyFile;
   record.image = settings.image;
   record.imagePinned = isDigestPinned(settings.image);
@@ -106,14 +151,19 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
       ? settings.deployer.planServiceAccount
       : settings.deployer.serviceAccount;
 
+  let runStack: Promise<RunStack> | undefined;
   const credentials = await phase('Identity', async () => {
-    const subjectToken = await getGitHubIdToken(settings.deployer.audience, {
+    const requested = getGitHubIdToken(settings.deployer.audience, {
       env: deps.env,
       readFile: deps.readFile,
       getIDToken: deps.getIDToken,
       setSecret: core.setSecret,
       retry,
     });
+    const [subjectToken, { createDeployerCredentials }] = await Promise.all([
+      requested,
+      import('./identity/federation.ts'),
+    ]);
     const claims = decodeJwtPayload(subjectToken);
     if (settings.deployer.allow !== undefined) {
       checkClaims(claims, settings.deployer.allow, settings.policyFile ?? 'the policy');
@@ -122,7 +172,7 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
       record.claimCheck =
         'skipped: no `deployer.allow` rules (the provider’s attribute condition is the only gate)';
     }
-    const created = await createDeployerCredentials(
+    const creating = createDeployerCredentials(
       {
         provider: settings.deployer.workloadIdentityProvider,
         serviceAccount: account,
@@ -135,6 +185,10 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
       },
       { setSecret: core.setSecret, retry },
     );
+    // The Cloud Run client loads while the token exchanges are in flight, once the STS request
+    // is on the wire: loading blocks the event loop.
+    runStack = afterPendingIo().then(loadRunStack);
+    const created = await creating;
     record.identity = {
       serviceAccount: account,
       provider: settings.deployer.workloadIdentityProvider,
@@ -143,45 +197,56 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
     return created;
   });
 
-  const api = createRunApi(credentials.authClient, endpoints);
+  const stack = runStack ?? loadRunStack();
+  const opened = stack.then((loaded) => loaded.createRunApi(credentials.authClient, endpoints));
   try {
-    const services = await phase('Read services', () => readServices(api, settings, retry));
-    // The preflight and the IAM policy reads need only the services: one round trip for both.
-    const [checked, policies] = await phase('Permission check', () =>
+    // One round trip: the services, their policies and the preflight all at once. The preflight
+    // learns from the service reads which services exist; a policy read of a missing service
+    // fails (404) and is dropped.
+    const services = opened.then((api) => readServices(api, stack, settings, retry));
+    const policies = opened.then((api) => readPolicies(api, stack, settings, retry));
+    const [checked, read, policyReads] = await phase('Reads and permission check', () =>
       Promise.allSettled([
-        runPreflight(
+        runPreflightAlongsideReads(
           {
             authClient: credentials.authClient,
             endpoints,
             identity: account,
             tokenLifetimeSeconds: settings.deployer.tokenLifetimeSeconds,
             tokenExpiresAt: credentials.expiresAt,
-            input: requirementInputFromSettings(settings, (name) => services.get(name) !== undefined, true),
+            projectId: settings.project.id,
+            inputFor: (exists) => requirementInputFromSettings(settings, exists, true),
+            existence: services.then((found) => (name: string) => found.get(name) !== undefined),
             readOnlyAccount: settings.mode === 'plan' && settings.deployer.planServiceAccount !== undefined,
             allowedRoles: settings.deployer.allowedRoles,
             excessMode: settings.deployer.excessPermissions,
           },
           { retry, warn: (message) => core.warning(message) },
         ),
-        readPolicies(api, settings, services, retry),
+        services,
+        policies,
       ]),
     );
     // A missing permission explains a failed read better than the read's own 403.
     if (checked.status === 'rejected') throw checked.reason;
     record.preflight = checked.value;
     enforcePreflight(checked.value, settings.project.id, (message) => core.warning(message));
-    if (policies.status === 'rejected') throw policies.reason;
-    const reads = new Map(
-      [...services].map(([name, current]) => [name, { current, policy: policies.value.get(name) }] as const),
-    );
+    if (read.status === 'rejected') throw read.reason;
+    if (policyReads.status === 'rejected') throw policyReads.reason;
+    const reads = targetReads(settings, read.value, policyReads.value);
 
-    const plan = makePlan(settings, context, reads);
+    const { planTarget } = await stack;
+    const plan = makePlan(planTarget, settings, context, reads);
     record.plan = plan;
+    const api = await opened;
     await phase(settings.mode === 'plan' ? 'Validate (no changes)' : 'Deploy', () =>
-      applyAll(api, settings, plan, reads, record, retry),
+      applyAll(api, stack, settings, plan, reads, record, retry),
     );
   } finally {
-    await api.close();
+    await opened.then(
+      (api) => api.close(),
+      () => undefined,
+    );
   }
   writeOutputs(record, planJson(record.plan ?? { targets: [] }));
   const failed = record.results.filter((result) => result.status === 'failed');
@@ -211,36 +276,100 @@ function describeClaims(claims: Readonly<Record<string, unknown>>): string {
     .join(', ');
 }
 
+/**
+ * Two turns of the event loop: enough for a request just started (a connected socket, or one to
+ * a local address) to be written before a synchronous module load holds the loop.
+ */
+function afterPendingIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
+/** The modules that pull in the Cloud Run client library (protobuf descriptors: most of the load). */
+async function loadRunStack() {
+  const [runApi, planTarget, applyTarget, readTarget] = await Promise.all([
+    import('./apply/run-api.ts'),
+    import('./plan/plan-target.ts'),
+    import('./apply/apply-target.ts'),
+    import('./apply/read-target.ts'),
+  ]);
+  return {
+    createRunApi: runApi.createRunApi,
+    planTarget: planTarget.planTarget,
+    applyTarget: applyTarget.applyTarget,
+    readService: readTarget.readService,
+    readPolicyAlongside: readTarget.readPolicyAlongside,
+  };
+}
+
+type RunStack = Awaited<ReturnType<typeof loadRunStack>>;
+
+function targetName(settings: Settings, target: Settings['targets'][number]): string {
+  return serviceResourceName(settings.project.id, target.region, target.service.name);
+}
+
+function refOf(settings: Settings, target: Settings['targets'][number]) {
+  return { service: target.service.name, region: target.region, name: targetName(settings, target) };
+}
+
 async function readServices(
   api: RunApi,
+  stack: Promise<RunStack>,
   settings: Settings,
   retry: RetryDeps,
 ): Promise<Map<string, RunService | undefined>> {
+  const { readService } = await stack;
   const entries = await mapLimit(settings.targets, READ_CONCURRENCY, async (target) => {
-    const ref = targetRef(settings.project.id, target);
+    const ref = refOf(settings, target);
     return [ref.name, await readService(api, ref, retry)] as const;
   });
   return new Map(entries);
 }
 
+/** Every managed target's policy, read before it is known whether the service exists. */
 async function readPolicies(
   api: RunApi,
+  stack: Promise<RunStack>,
   settings: Settings,
-  services: ReadonlyMap<string, RunService | undefined>,
   retry: RetryDeps,
-): Promise<Map<string, IamPolicy | undefined>> {
-  const entries = await mapLimit(settings.targets, READ_CONCURRENCY, async (target) => {
-    const ref = targetRef(settings.project.id, target);
-    const managed = target.service.invokers !== undefined || target.service.public;
-    return [ref.name, await readInvokerPolicy(api, ref, services.get(ref.name), managed, retry)] as const;
+): Promise<Map<string, PromiseSettledResult<IamPolicy>>> {
+  const { readPolicyAlongside } = await stack;
+  const managed = settings.targets.filter(
+    (target) => target.service.invokers !== undefined || target.service.public,
+  );
+  const entries = await mapLimit(managed, READ_CONCURRENCY, async (target) => {
+    const ref = refOf(settings, target);
+    const [read] = await Promise.allSettled([readPolicyAlongside(api, ref, retry)]);
+    return [ref.name, read] as const;
   });
   return new Map(entries);
 }
 
-function makePlan(settings: Settings, context: RunContext, reads: Map<string, TargetReads>): Plan {
+/** The reads per target: a policy counts only for a service that exists (its read must then have worked). */
+function targetReads(
+  settings: Settings,
+  services: ReadonlyMap<string, RunService | undefined>,
+  policies: ReadonlyMap<string, PromiseSettledResult<IamPolicy>>,
+): Map<string, TargetReads> {
+  return new Map(
+    settings.targets.map((target) => {
+      const name = targetName(settings, target);
+      const current = services.get(name);
+      const policy = current === undefined ? undefined : policies.get(name);
+      if (policy?.status === 'rejected') throw policy.reason;
+      return [name, { current, policy: policy?.value }] as const;
+    }),
+  );
+}
+
+function makePlan(
+  planTarget: RunStack['planTarget'],
+  settings: Settings,
+  context: RunContext,
+  reads: Map<string, TargetReads>,
+): Plan {
   return {
     targets: settings.targets.map((target) => {
-      const read = reads.get(targetRef(settings.project.id, target).name);
+      const read = reads.get(targetName(settings, target));
       return planTarget({
         projectId: settings.project.id,
         target,
@@ -255,6 +384,7 @@ function makePlan(settings: Settings, context: RunContext, reads: Map<string, Ta
 
 async function applyAll(
   api: RunApi,
+  stack: Promise<RunStack>,
   settings: Settings,
   plan: Plan,
   reads: Map<string, TargetReads>,
@@ -265,11 +395,12 @@ async function applyAll(
   // permission), so its plan is the computed one; the deployer in plan mode validates on the server.
   const validateOnly = settings.mode === 'plan';
   const computedOnly = validateOnly && settings.deployer.planServiceAccount !== undefined;
+  const { applyTarget } = await stack;
   record.results = await mapLimit(plan.targets, TARGET_CONCURRENCY, async (target) => {
     const current = reads.get(target.target.name)?.current?.uri;
     const result = computedOnly
       ? planned(target)
-      : await applyOne(api, target, validateOnly, settings.waitTimeoutSeconds, retry);
+      : await applyOne(applyTarget, api, target, validateOnly, settings.waitTimeoutSeconds, retry);
     return result.url === undefined && current ? { ...result, url: current } : result;
   });
 }
@@ -287,6 +418,7 @@ function planned(plan: TargetPlan): TargetResult {
 }
 
 async function applyOne(
+  applyTarget: RunStack['applyTarget'],
   api: RunApi,
   plan: TargetPlan,
   validateOnly: boolean,

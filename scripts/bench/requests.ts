@@ -135,6 +135,9 @@ export interface RequestAudit {
   readonly missing: readonly { readonly kind: string; readonly count: number }[];
 }
 
+/** Service calls the action sends alongside `getService`, whatever it finds. */
+const SPECULATIVE = new Set(['run.services.getIamPolicy', 'run.services.testIamPermissions']);
+
 const NOT_NEEDED: Readonly<Record<string, string>> = {
   'run.services.getIamPolicy':
     'the policy of a service this run just created is known empty (etag ACAB); write it with that etag',
@@ -152,6 +155,9 @@ function excessReason(kind: string, calls: readonly Call[], needed: number): str
   const ofKind = calls.filter((call) => call.kind === kind);
   if (OBSERVE.has(kind)) {
     return 'polls that found the operation still running: one `operations.wait` per operation (the API has it) sees completion in one request';
+  }
+  if (SPECULATIVE.has(kind) && ofKind.filter((call) => call.status === 404).length > needed) {
+    return 'answered 404: sent with the service read, before it was known the service does not exist, so reads and checks take one round trip instead of two (the price of saving L on a create)';
   }
   const repeats = [...countBy(ofKind, (call) => call.key)].filter(([, count]) => count > 1);
   if (repeats.length > 0) {

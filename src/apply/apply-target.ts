@@ -1,8 +1,9 @@
 /** Carries out one target's plan: the service first, then (only once it serves) its invokers. */
 import type { RetryDeps } from '../google/retry.ts';
+import { planInvokers } from '../plan/invokers.ts';
 import type { InvokerPlan, RunService, TargetPlan } from '../plan/types.ts';
 import { deployService } from './deploy-service.ts';
-import { reconcileInvokers } from './reconcile-invokers.ts';
+import { NEVER_WRITTEN_POLICY, reconcileInvokers } from './reconcile-invokers.ts';
 import type { RunApi } from './run-api.ts';
 
 export interface ApplyOptions {
@@ -34,7 +35,8 @@ export async function applyTarget(
   const outcome = await deployService(api, plan, options, deps);
   const declared = plan.invokers.managed ? declaredMembers(plan.invokers) : undefined;
   // Plan mode reports the plan made from what was read; a deploy writes it (re-reading only when
-  // a concurrent writer got in first). A created service's policy did not exist at planning.
+  // a concurrent writer got in first). A created service's policy did not exist at planning: it
+  // is the never-written one, whose etag keeps a concurrent writer's change safe.
   const invokers = options.validateOnly
     ? plan.invokers
     : await reconcileInvokers(
@@ -42,7 +44,7 @@ export async function applyTarget(
         plan.target.name,
         declared,
         deps,
-        plan.action === 'create' ? undefined : plan.invokers,
+        plan.action === 'create' ? planInvokers(declared, NEVER_WRITTEN_POLICY) : plan.invokers,
       );
   return {
     plan,

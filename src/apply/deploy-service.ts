@@ -3,12 +3,14 @@
  * failure leaves traffic where it was (Cloud Run only moves it to a Ready revision).
  */
 import { ActionError } from '../errors.ts';
-import { classifyError } from '../google/errors.ts';
+import { classifyError, isRefusedBeforeActing, isTransient } from '../google/errors.ts';
+import { CALL_RETRY, type RetryDeps, withRetry } from '../google/retry.ts';
+import { shortName } from '../plan/desired-service.ts';
 import { CONDITION_STATE, enumName } from '../plan/enums.ts';
 import type { RunService, TargetPlan } from '../plan/types.ts';
 import { googleFailure } from './google-failure.ts';
 import type { PendingOperation, RunApi } from './run-api.ts';
-import { type WaitDeps, waitForOperation } from './wait-operation.ts';
+import { waitForOperation } from './wait-operation.ts';
 
 export interface DeployOptions {
   /** Plan mode: the server validates the request and changes nothing. */
@@ -29,11 +31,11 @@ export async function deployService(
   api: RunApi,
   plan: TargetPlan,
   options: DeployOptions,
-  deps: WaitDeps,
+  deps: RetryDeps,
 ): Promise<DeployOutcome> {
   const unchanged: DeployOutcome = { changed: false, service: undefined, revision: plan.previousRevision };
   if (plan.action === 'none') return unchanged;
-  const operation = await start(api, plan, options.validateOnly);
+  const operation = await start(api, plan, options.validateOnly, deps);
   if (options.validateOnly) return unchanged;
 
   const what = `${plan.action} of service ${plan.target.service} in ${plan.target.region}`;
@@ -43,6 +45,15 @@ export async function deployService(
   if ('error' in finished) throw await revisionFailure(api, plan, finished.error.message);
   const service = isServing(finished.service, expected) ? finished.service : await reread(api, plan);
   if (service === undefined || !isServing(service, expected)) {
+    const latest = service?.latestCreatedRevision;
+    if (latest && latest !== expected) {
+      // Another deploy created a newer revision while this one rolled out: a lost race, not a
+      // broken revision. Cloud Run serves the newer one; say so instead of blaming ours.
+      throw new ActionError(
+        `service ${plan.target.service} in ${plan.target.region} changed since it was read: revision ${shortName(latest)} was created by another deploy while ${plan.revisionName} rolled out`,
+        { remedy: 'Re-run the workflow once the other deploy has finished; it plans from what is there.' },
+      );
+    }
     const condition = service?.terminalCondition?.message;
     throw await revisionFailure(
       api,
@@ -53,14 +64,26 @@ export async function deployService(
   return { changed: true, service, revision: expected };
 }
 
-async function start(api: RunApi, plan: TargetPlan, validateOnly: boolean): Promise<PendingOperation> {
+async function start(
+  api: RunApi,
+  plan: TargetPlan,
+  validateOnly: boolean,
+  deps: RetryDeps,
+): Promise<PendingOperation> {
   const { target } = plan;
-  try {
+  const what = `${plan.action === 'create' ? 'creating' : 'updating'} service ${target.name}`;
+  const write = (): Promise<PendingOperation> => {
     if (plan.action === 'create') {
       const parent = target.name.slice(0, target.name.indexOf('/services/'));
-      return await api.createService(parent, target.service, plan.desired, validateOnly);
+      return api.createService(parent, target.service, plan.desired, validateOnly);
     }
-    return await api.updateService(plan.desired, validateOnly);
+    return api.updateService(plan.desired, validateOnly);
+  };
+  try {
+    // Repeated only when Google refused the write unacted (429/503): the update carries the
+    // service etag, and a create that meets ALREADY_EXISTS on a repeat is reported as a
+    // conflict below, so neither can apply twice.
+    return await withRetry(what, write, deps, { policy: CALL_RETRY, retryable: isRefusedBeforeActing });
   } catch (error) {
     const category = classifyError(error).category;
     if (category === 'conflict' || category === 'already-exists') {
@@ -69,10 +92,13 @@ async function start(api: RunApi, plan: TargetPlan, validateOnly: boolean): Prom
         { remedy: 'Re-run the workflow so the plan starts from the current service.', cause: error },
       );
     }
-    throw googleFailure(
-      `${plan.action === 'create' ? 'creating' : 'updating'} service ${target.name}`,
-      error,
-    );
+    const failure = googleFailure(what, error);
+    if (!isTransient(error) || isRefusedBeforeActing(error)) throw failure;
+    // No answer (a reset, a timeout) or an INTERNAL: Google may have acted, so no blind repeat.
+    throw new ActionError(`${failure.message} (the ${plan.action} may or may not have been applied)`, {
+      remedy: `Check the service (\`gcloud run services describe ${target.service} --region=${target.region} --project=${target.name.split('/')[1] ?? 'PROJECT'}\`), then re-run the workflow: it plans from what is there.`,
+      cause: error,
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { type RetryDeps, type RetryPolicy, withRetry } from '../google/retry.ts';
+import { CALL_RETRY, type RetryDeps, withRetry } from '../google/retry.ts';
 import type { IamPolicy, RunService, TargetRef } from '../plan/types.ts';
 import { googleFailure } from './google-failure.ts';
 import type { RunApi } from './run-api.ts';
@@ -12,13 +12,11 @@ export interface TargetReads {
 /** A read is always safe to repeat: transient failures (429, 5xx, resets, timeouts) are retried. */
 async function read<T>(what: string, call: () => Promise<T>, deps: RetryDeps): Promise<T> {
   try {
-    return await withRetry(what, call, deps, { policy: READ_RETRY });
+    return await withRetry(what, call, deps, { policy: CALL_RETRY });
   } catch (error) {
     throw googleFailure(what, error);
   }
 }
-
-const READ_RETRY: RetryPolicy = { maxAttempts: 4, budgetMs: 30_000, baseDelayMs: 500, maxDelayMs: 4_000 };
 
 /** The service as it is now, or `undefined` when it does not exist. */
 export function readService(
@@ -38,6 +36,14 @@ export async function readInvokerPolicy(
   deps: RetryDeps,
 ): Promise<IamPolicy | undefined> {
   if (current === undefined || !invokersManaged) return undefined;
+  return read(`reading the IAM policy of ${target.name}`, () => api.getIamPolicy(target.name), deps);
+}
+
+/**
+ * The service's IAM policy, read at the same time as the service itself, before it is known to
+ * exist: a missing service fails the read (404), which the caller then ignores.
+ */
+export function readPolicyAlongside(api: RunApi, target: TargetRef, deps: RetryDeps): Promise<IamPolicy> {
   return read(`reading the IAM policy of ${target.name}`, () => api.getIamPolicy(target.name), deps);
 }
 

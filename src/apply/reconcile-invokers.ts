@@ -1,20 +1,31 @@
 /**
  * Invoker bindings by read-modify-write: read the policy with its etag, diff, write with that
  * etag. A concurrent writer makes the write fail with ABORTED; then everything is re-read and
- * re-planned, so the other writer's change survives.
+ * re-planned, so the other writer's change survives. A service this run just created is not
+ * read: its policy was never written, and the first write carries that policy's etag.
  */
 import { classifyError } from '../google/errors.ts';
 import { type RetryDeps, type RetryPolicy, withRetry } from '../google/retry.ts';
 import { planInvokers } from '../plan/invokers.ts';
-import type { InvokerPlan } from '../plan/types.ts';
+import type { IamPolicy, InvokerPlan } from '../plan/types.ts';
 import { googleFailure } from './google-failure.ts';
 import type { RunApi } from './run-api.ts';
 
+/**
+ * The policy of a resource nobody has written yet: no bindings, etag `ACAB` (IAM answers it and
+ * accepts it back). Writing with it fails with ABORTED if anyone wrote first.
+ */
+export const NEVER_WRITTEN_POLICY: IamPolicy = {
+  version: 1,
+  bindings: [],
+  etag: Buffer.from('ACAB', 'base64'),
+};
+
 export const IAM_RETRY: RetryPolicy = {
   maxAttempts: 5,
-  budgetMs: 60_000,
+  budgetMs: 15_000,
   baseDelayMs: 500,
-  maxDelayMs: 8_000,
+  maxDelayMs: 4_000,
 };
 
 /**

@@ -6,6 +6,7 @@ import { type protos, RevisionsClient, ServicesClient } from '@google-cloud/run'
 import type { AuthClient } from 'google-auth-library';
 import type { Endpoints } from '../google/endpoints.ts';
 import { classifyError } from '../google/errors.ts';
+import { REQUEST_TIMEOUT_MS } from '../google/retry.ts';
 import type { IamPolicy, RunService } from '../plan/types.ts';
 
 export type Revision = protos.google.cloud.run.v2.IRevision;
@@ -44,10 +45,13 @@ export interface RunApi {
 }
 
 /**
- * Bounds every call, including gax's own retries of reads on UNAVAILABLE (600 s by default): a
- * method's retry budget becomes this timeout. Operation polls reuse the options of their call.
+ * One request per call, bounded: the callers retry (`withRetry` around reads, writes and IAM
+ * writes; the wait loop around polls), so gax's own retries of reads on UNAVAILABLE would only
+ * multiply requests and stretch a persistent failure. Cloud Run answers these small JSON calls
+ * (an operation, not the finished deploy) in well under a second. Operation polls reuse the
+ * options of their call.
  */
-const CALL_OPTIONS = { timeout: 30_000 };
+const CALL_OPTIONS = { timeout: REQUEST_TIMEOUT_MS, retry: null };
 
 /** Options for the clients: host and port separately (a port inside `apiEndpoint` is ignored). */
 export function clientOptions(authClient: AuthClient, endpoints: Endpoints) {

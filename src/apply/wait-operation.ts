@@ -3,18 +3,28 @@
  * The first poll comes early because most deploys of a small change finish in seconds.
  */
 import { ActionError } from '../errors.ts';
-import { isTransient } from '../google/errors.ts';
+import { classifyError, isTransient } from '../google/errors.ts';
 import type { RetryDeps } from '../google/retry.ts';
 import type { OperationState, PendingOperation } from './run-api.ts';
 
 export const POLL_FIRST_MS = 250;
 export const POLL_FACTOR = 1.5;
 export const POLL_MAX_MS = 5_000;
+/**
+ * A poll that keeps failing is an outage of the poll, not a slow deploy: give up after this many
+ * failures in a row, or once they have lasted this long (a poll that times out costs a whole
+ * request timeout), instead of waiting out wait_timeout.
+ */
+export const POLL_FAILURES_IN_A_ROW = 5;
+export const POLL_FAILURE_BUDGET_MS = 20_000;
 
 export type FinishedOperation = Exclude<OperationState, { readonly done: false }>;
 export type WaitDeps = Pick<RetryDeps, 'sleep' | 'now' | 'log'>;
 
-/** The finished state, or an ActionError when `timeoutMs` passes first. */
+/**
+ * The finished state; an ActionError when `timeoutMs` passes first, when a poll fails for good,
+ * or when polls keep failing (naming the last error).
+ */
 export async function waitForOperation(
   operation: PendingOperation,
   what: string,
@@ -24,6 +34,8 @@ export async function waitForOperation(
   const deadline = deps.now() + timeoutMs;
   let state = operation.initial;
   let delay = POLL_FIRST_MS;
+  let failures = 0;
+  let failingSince = 0;
   while (!state.done) {
     const left = deadline - deps.now();
     if (left <= 0) {
@@ -37,12 +49,37 @@ export async function waitForOperation(
     }
     await deps.sleep(Math.min(delay, left));
     delay = Math.min(delay * POLL_FACTOR, POLL_MAX_MS);
+    const started = deps.now();
     try {
       state = await operation.poll();
+      failures = 0;
     } catch (error) {
-      if (!isTransient(error)) throw error;
-      deps.log(`Polling ${what} failed transiently; polling again.`);
+      if (failures === 0) failingSince = started;
+      failures++;
+      const streakMs = deps.now() - failingSince;
+      if (!isTransient(error) || failures >= POLL_FAILURES_IN_A_ROW || streakMs >= POLL_FAILURE_BUDGET_MS) {
+        throw pollFailure(operation.name, what, failures, error);
+      }
+      deps.log(`Polling ${what} failed (${failures} in a row): ${lastError(error)}; polling again.`);
     }
   }
   return state;
+}
+
+function lastError(error: unknown): string {
+  const info = classifyError(error);
+  return info.status === undefined ? info.message : `${info.status}: ${info.message}`;
+}
+
+function pollFailure(name: string, what: string, failures: number, error: unknown): ActionError {
+  const count = failures === 1 ? 'failed' : `failed ${failures} times in a row`;
+  return new ActionError(
+    `waiting for ${what}: polling operation ${name} ${count}, last with ${lastError(error)}`,
+    {
+      remedy: isTransient(error)
+        ? 'The deploy may still finish without us: check the service in the Cloud Console (or `gcloud run services describe`), then re-run the workflow.'
+        : 'The deployer could not read the operation: check its permissions (run.operations.get), then re-run the workflow.',
+      cause: error,
+    },
+  );
 }

@@ -154,7 +154,8 @@ function stringRecord(value: unknown): Record<string, string> {
 
 function httpStatusOf(link: Bag): number | undefined {
   const response = link.response;
-  return (isBag(response) ? num(response.status) : undefined) ?? num(link.status);
+  // gax's REST transport keeps the received status in `httpStatusCode` (its gRPC code is lossy).
+  return (isBag(response) ? num(response.status) : undefined) ?? num(link.status) ?? num(link.httpStatusCode);
 }
 
 export function classifyError(error: unknown): ClassifiedError {
@@ -239,6 +240,15 @@ function categorize(
 
 export function isTransient(error: unknown): boolean {
   return classifyError(error).category === 'transient';
+}
+
+/**
+ * Google answered 429 or 503: it refused the request before acting on it, so even a write may be
+ * repeated. A reset, a timeout or a 500 is not this: the write may have happened.
+ */
+export function isRefusedBeforeActing(error: unknown): boolean {
+  const { httpStatus } = classifyError(error);
+  return httpStatus === 429 || httpStatus === 503;
 }
 
 /**

@@ -26,6 +26,21 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 16_000,
 };
 
+/** Per-request timeout of Google's small JSON calls: healthy, they answer in well under a second. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * For one-request attempts bounded by REQUEST_TIMEOUT_MS: a lost answer gets a second attempt
+ * (10 s + wait < 15 s), and since no attempt starts after 15 s, a persistent failure ends within
+ * about 25 s, whatever the fault (timeouts, 429 with Retry-After, 5xx, resets).
+ */
+export const CALL_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  budgetMs: 15_000,
+  baseDelayMs: 1_000,
+  maxDelayMs: 4_000,
+};
+
 export interface RetryOptions {
   readonly policy?: RetryPolicy;
   /** Which errors deserve another attempt; transient ones by default. 400/401/403 never are. */

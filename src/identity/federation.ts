@@ -1,6 +1,6 @@
-import { type AuthClient, IdentityPoolClient, OAuth2Client } from 'google-auth-library';
+import { type AuthClient, OAuth2Client } from 'google-auth-library';
 import type { Endpoints } from '../google/endpoints.ts';
-import { type RetryDeps, type RetryPolicy, withDeadline, withRetry } from '../google/retry.ts';
+import { CALL_RETRY, REQUEST_TIMEOUT_MS, type RetryDeps, withDeadline, withRetry } from '../google/retry.ts';
 import type { Claims } from './claims.ts';
 import {
   explainFederationFailure,
@@ -8,19 +8,9 @@ import {
   type FederationStage,
 } from './federation-errors.ts';
 import { stsAudience } from './provider.ts';
+import { exchangeSubjectToken } from './sts-exchange.ts';
 
 const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
-const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
-
-/** STS calls also retry inside google-auth-library (3 times on 5xx); this bounds the whole. */
-const EXCHANGE_RETRY: RetryPolicy = {
-  maxAttempts: 5,
-  budgetMs: 45_000,
-  baseDelayMs: 1_000,
-  maxDelayMs: 8_000,
-};
-/** Per attempt: STS and IAM Credentials answer in well under a second when healthy. */
-const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
 
 export interface DeployerCredentialsOptions {
   /** `projects/NUMBER/locations/global/workloadIdentityPools/POOL/providers/PROVIDER`. */
@@ -36,7 +26,7 @@ export interface DeployerCredentialsOptions {
   readonly audience: string;
   /** A fresh GitHub token, should a later exchange be needed (the first one lives ~5 minutes). */
   readonly refreshSubjectToken?: () => Promise<string>;
-  /** Per-attempt limit of each exchange step; 20 s by default. */
+  /** Per-attempt limit of each exchange step; 10 s by default. */
   readonly requestTimeoutMs?: number;
 }
 
@@ -75,11 +65,13 @@ interface GeneratedIdToken {
 
 /**
  * GitHub OIDC token → STS federated token → short-lived token of the deployer service account,
- * done once, up front, so that every misconfiguration surfaces before anything else. An
- * `IdentityPoolClient` holds the federated token (about an hour); an `OAuth2Client` whose refresh
- * handler calls `generateAccessToken` with it holds the deployer's token. Keeping the federated
- * token in reach lets `generateIdToken` use it too, so ID tokens need only the
- * roles/iam.workloadIdentityUser binding the exchange already needs, and never a second exchange.
+ * done once, up front, so that every misconfiguration surfaces before anything else. One
+ * `OAuth2Client` holds the federated token (about an hour; its refresh handler exchanges again
+ * with a fresh GitHub token); another, whose refresh handler calls `generateAccessToken` with it,
+ * holds the deployer's token. The exchange is made directly (see sts-exchange.ts) so every
+ * attempt is a new request with its own timeout. Keeping the federated token in reach lets
+ * `generateIdToken` use it too, so ID tokens need only the roles/iam.workloadIdentityUser binding
+ * the exchange already needs, and never a second exchange.
  * (The library's `Impersonated` client would do the same but prints a configuration warning into
  * the job log on every construction.) No credentials file is written.
  */
@@ -88,30 +80,7 @@ export async function createDeployerCredentials(
   deps: DeployerCredentialsDeps,
 ): Promise<DeployerCredentials> {
   const { endpoints } = options;
-  const timeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  let subjectToken = options.subjectToken;
-  let exchanges = 0;
-  const federated = new IdentityPoolClient({
-    audience: stsAudience(options.provider, endpoints.universeDomain),
-    subject_token_type: JWT_TOKEN_TYPE,
-    token_url: `${endpoints.sts}/v1/token`,
-    subject_token_supplier: {
-      getSubjectToken: async () => {
-        exchanges++;
-        if (exchanges > 1 && options.refreshSubjectToken !== undefined) {
-          subjectToken = await options.refreshSubjectToken();
-        }
-        return subjectToken;
-      },
-    },
-    universe_domain: endpoints.universeDomain,
-    transporterOptions: { timeout },
-  });
-  // The federated client announces each token it obtains, renewals included: mask them there.
-  federated.on('tokens', (tokens: { access_token?: string | null }) => {
-    if (typeof tokens.access_token === 'string' && tokens.access_token !== '')
-      deps.setSecret(tokens.access_token);
-  });
+  const timeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const accountUrl = `${endpoints.iamcredentials}/v1/projects/-/serviceAccounts/${encodeURIComponent(options.serviceAccount)}`;
 
   const context: FederationContext = {
@@ -123,15 +92,42 @@ export async function createDeployerCredentials(
   };
   const step = async <T>(stage: FederationStage, what: string, run: () => Promise<T>): Promise<T> => {
     try {
-      // The library's STS call has no timeout of its own: bound every attempt here.
+      // Each attempt is one request with its own timeout; the deadline is a backstop for it.
       return await withRetry(what, () => withDeadline(run, timeout, what), deps.retry, {
-        policy: EXCHANGE_RETRY,
+        policy: CALL_RETRY,
       });
     } catch (error) {
       throw explainFederationFailure(stage, error, context);
     }
   };
 
+  // Separate steps so a failure names its cause: the exchange, then the impersonation.
+  const exchange = (subjectToken: string) =>
+    step('exchange', 'STS token exchange', async () => {
+      const token = await exchangeSubjectToken(
+        {
+          tokenUrl: `${endpoints.sts}/v1/token`,
+          audience: stsAudience(options.provider, endpoints.universeDomain),
+          scope: CLOUD_PLATFORM,
+          subjectToken,
+          timeoutMs: timeout,
+        },
+        deps.retry.now,
+      );
+      deps.setSecret(token.accessToken);
+      return { access_token: token.accessToken, expiry_date: token.expiryDate };
+    });
+  const federated = new OAuth2Client({
+    universe_domain: endpoints.universeDomain,
+    transporterOptions: { timeout },
+  });
+  federated.setCredentials(await exchange(options.subjectToken));
+  // Only when a run outlives the federated token (about an hour): the first GitHub token has
+  // expired by then, so ask for a new one.
+  federated.refreshHandler = async () =>
+    exchange(
+      options.refreshSubjectToken === undefined ? options.subjectToken : await options.refreshSubjectToken(),
+    );
   const impersonate = async (): Promise<{ access_token: string; expiry_date: number }> => {
     const response = await federated.request<GeneratedAccessToken>({
       url: `${accountUrl}:generateAccessToken`,
@@ -147,12 +143,6 @@ export async function createDeployerCredentials(
     return { access_token: accessToken, expiry_date: Date.parse(expireTime) };
   };
 
-  // Separate steps so a failure names its cause: the exchange, then the impersonation.
-  await step('exchange', 'STS token exchange', async () => {
-    const { token } = await federated.getAccessToken();
-    if (typeof token !== 'string' || token === '') throw new Error('STS answered without an access token');
-    deps.setSecret(token);
-  });
   const first = await step('impersonation', `Impersonating ${options.serviceAccount}`, impersonate);
 
   const deployer = new OAuth2Client({

@@ -1,17 +1,15 @@
 import { ActionError } from '../errors.ts';
-import { type RetryDeps, type RetryPolicy, withRetry } from '../google/retry.ts';
+import { isTransient } from '../google/errors.ts';
+import { CALL_RETRY, REQUEST_TIMEOUT_MS, type RetryDeps, withDeadline, withRetry } from '../google/retry.ts';
 
 export interface OidcDeps {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly readFile: (path: string) => Promise<string>;
-  /** `@actions/core`'s `getIDToken` (it already retries 502/503/504 on its own). */
+  /** One request for a token: `requestGitHubIdToken` (or `core.getIDToken`, which retries 502/503/504 itself). */
   readonly getIDToken: (audience: string) => Promise<string>;
   readonly setSecret: (secret: string) => void;
   readonly retry: RetryDeps;
 }
-
-/** Bounds the retries around `getIDToken`, whose own retries have no total limit. */
-const OIDC_RETRY: RetryPolicy = { maxAttempts: 3, budgetMs: 60_000, baseDelayMs: 2_000, maxDelayMs: 8_000 };
 
 const PERMISSIONS_YAML = [
   'permissions:',
@@ -56,8 +54,12 @@ export function missingOidcError(forkPullRequest: boolean): ActionError {
   );
 }
 
-/** `core.getIDToken` flattens failures into text: "Error Code : 503" or "Error Code : undefined". */
+/**
+ * Transient by status or network code (`requestGitHubIdToken`, `withDeadline`), or by text:
+ * `core.getIDToken` flattens failures into "Error Code : 503" or "Error Code : undefined".
+ */
 export function isTransientOidcFailure(error: unknown): boolean {
+  if (isTransient(error)) return true;
   const message = error instanceof Error ? error.message : String(error);
   const match = /Error Code : (\w+)/.exec(message);
   if (match === null) return false;
@@ -82,10 +84,18 @@ export async function getGitHubIdToken(audience: string, deps: OidcDeps): Promis
     );
   }
   try {
-    const token = await withRetry('GitHub OIDC token request', () => deps.getIDToken(audience), deps.retry, {
-      policy: OIDC_RETRY,
-      retryable: isTransientOidcFailure,
-    });
+    const what = 'GitHub OIDC token request';
+    // The deadline also bounds a getIDToken that ignores timeouts; an abandoned request cannot
+    // hold the step open because the process ends when run() settles (index.ts).
+    const token = await withRetry(
+      what,
+      () => withDeadline(() => deps.getIDToken(audience), REQUEST_TIMEOUT_MS, what),
+      deps.retry,
+      {
+        policy: CALL_RETRY,
+        retryable: isTransientOidcFailure,
+      },
+    );
     deps.setSecret(token);
     return token;
   } catch (error) {

@@ -2,7 +2,7 @@ import type { AuthClient } from 'google-auth-library';
 import { ActionError, describe as describeError } from '../errors.ts';
 import type { Endpoints } from '../google/endpoints.ts';
 import { classifyError } from '../google/errors.ts';
-import { type RetryDeps, withRetry } from '../google/retry.ts';
+import { CALL_RETRY, REQUEST_TIMEOUT_MS, type RetryDeps, withRetry } from '../google/retry.ts';
 import type { ExcessPermissionsMode } from '../settings/types.ts';
 import { evaluate, type PermissionCheck, type PreflightResult, planChecks } from './evaluate.ts';
 import { excessPermissionsError, forbiddenPermissionsError, missingPermissionsError } from './messages.ts';
@@ -14,8 +14,6 @@ import {
   resourceKey,
 } from './required.ts';
 import { expandEnvelope, predefinedRole } from './roles.ts';
-
-const REQUEST_TIMEOUT_MS = 20_000;
 
 export interface PreflightOptions {
   /** The credentials of the account to test (the deployer, or the planning account). */
@@ -60,11 +58,11 @@ function stringList(data: unknown, key: string): string[] {
 }
 
 async function testPermissions(
-  options: PreflightOptions,
+  options: AlongsideReadsOptions,
   check: PermissionCheck,
   deps: PreflightDeps,
 ): Promise<Set<string>> {
-  const projectId = options.input.project.id;
+  const projectId = options.projectId;
   const where = `${check.resource.kind} ${check.resource.name}`;
   try {
     const response = await withRetry(
@@ -78,6 +76,7 @@ async function testPermissions(
           timeout: REQUEST_TIMEOUT_MS,
         }),
       deps.retry,
+      { policy: CALL_RETRY },
     );
     return new Set(stringList(response.data, 'permissions'));
   } catch (error) {
@@ -106,24 +105,20 @@ async function testPermissions(
 
 /** Custom (or newer predefined) roles of the envelope, read with IAM `roles.get`. */
 async function fetchRoles(
-  options: PreflightOptions,
+  options: AlongsideReadsOptions,
   deps: PreflightDeps,
 ): Promise<Map<string, readonly string[]>> {
   const unknown = options.allowedRoles.filter((role) => predefinedRole(role) === undefined);
   const entries = await Promise.all(
     unknown.map(async (role): Promise<[string, readonly string[]] | undefined> => {
       try {
-        const response = await withRetry(
-          `reading role ${role}`,
-          () =>
-            options.authClient.request<unknown>({
-              url: `${options.endpoints.iam}/v1/${role}`,
-              method: 'GET',
-              responseType: 'json',
-              timeout: REQUEST_TIMEOUT_MS,
-            }),
-          deps.retry,
-        );
+        // Best effort, so one attempt: its failure only skips the envelope check.
+        const response = await options.authClient.request<unknown>({
+          url: `${options.endpoints.iam}/v1/${role}`,
+          method: 'GET',
+          responseType: 'json',
+          timeout: REQUEST_TIMEOUT_MS,
+        });
         return [role, stringList(response.data, 'includedPermissions')];
       } catch (error) {
         deps.warn(
@@ -142,31 +137,92 @@ async function fetchRoles(
  * planning account, that it cannot change anything. Returns the findings; `enforcePreflight`
  * turns them into a failure.
  */
-export async function runPreflight(options: PreflightOptions, deps: PreflightDeps): Promise<PreflightResult> {
-  const projectId = options.input.project.id;
-  const required = requiredPermissions(options.input);
-  const forbidden = options.readOnlyAccount ? forbiddenForPlanning(options.input) : [];
+export function runPreflight(options: PreflightOptions, deps: PreflightDeps): Promise<PreflightResult> {
+  const exists = (service: string): boolean =>
+    options.input.targets.some((target) => target.service === service && target.exists);
+  return runPreflightAlongsideReads(
+    {
+      ...options,
+      projectId: options.input.project.id,
+      inputFor: () => options.input,
+      existence: Promise.resolve(exists),
+    },
+    deps,
+  );
+}
+
+export interface AlongsideReadsOptions extends Omit<PreflightOptions, 'input'> {
+  readonly projectId: string;
+  /** The requirement input of the run once it is known which services exist. */
+  readonly inputFor: (exists: (service: string) => boolean) => RequirementInput;
+  /** Which services exist: the `getService` reads made at the same time as the checks. */
+  readonly existence: Promise<(service: string) => boolean>;
+}
+
+/**
+ * The preflight in the same round trip as the reads: it tests what the run needs whether or not
+ * each service exists (create and update on the project, update on the service), then evaluates
+ * with the existence the reads found. The check of a service that turns out not to exist is not
+ * needed (its permissions come from the project), so its failure (404) is ignored. A failed read
+ * fails the preflight with the read's error.
+ */
+export async function runPreflightAlongsideReads(
+  options: AlongsideReadsOptions,
+  deps: PreflightDeps,
+): Promise<PreflightResult> {
+  const projectId = options.projectId;
   const checkEnvelope = options.excessMode !== 'off' && !options.readOnlyAccount;
-  const checks = planChecks(projectId, required, forbidden, checkEnvelope);
-  const [results, fetched] = await Promise.all([
-    Promise.all(
-      checks.map(
-        async (check) => [resourceKey(check.resource), await testPermissions(options, check, deps)] as const,
-      ),
+  const demands = (input: RequirementInput) => ({
+    required: requiredPermissions(input),
+    forbidden: options.readOnlyAccount ? forbiddenForPlanning(input) : [],
+  });
+  const cases = [demands(options.inputFor(() => true)), demands(options.inputFor(() => false))];
+  const speculative = planChecks(
+    projectId,
+    cases.flatMap((c) => c.required),
+    cases.flatMap((c) => c.forbidden),
+    checkEnvelope,
+  );
+  const tested = new Map(
+    speculative.map(
+      (check) => [resourceKey(check.resource), settle(testPermissions(options, check, deps))] as const,
     ),
-    checkEnvelope ? fetchRoles(options, deps) : Promise.resolve(new Map<string, readonly string[]>()),
-  ]);
+  );
+  const fetched = checkEnvelope
+    ? fetchRoles(options, deps)
+    : Promise.resolve(new Map<string, readonly string[]>());
+
+  const { required, forbidden } = demands(options.inputFor(await options.existence));
+  const needed = planChecks(projectId, required, forbidden, checkEnvelope).map((c) =>
+    resourceKey(c.resource),
+  );
+  const held = new Map<string, ReadonlySet<string>>();
+  for (const [key, answer] of tested) {
+    const settled = await answer;
+    if (settled.ok) held.set(key, settled.value);
+    else if (needed.includes(key)) throw settled.error;
+  }
   return evaluate({
     identity: options.identity,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds,
     tokenExpiresAt: options.tokenExpiresAt?.toISOString(),
     required,
     forbidden,
-    envelope: expandEnvelope(options.allowedRoles, fetched),
+    envelope: expandEnvelope(options.allowedRoles, await fetched),
     excessMode: checkEnvelope ? options.excessMode : 'off',
-    held: new Map(results),
+    held,
     projectId,
   });
+}
+
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** A promise that never rejects, so a check whose answer turns out not to matter cannot go unhandled. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { TargetOutcome } from '../apply/apply-target.ts';
 import type { PreflightResult } from '../permissions/evaluate.ts';
 import type { Plan, TargetRef } from '../plan/types.ts';
-import type { Mode } from '../settings/types.ts';
+import type { Mode, Settings } from '../settings/types.ts';
 
 /** How one target ended. */
 export type TargetStatus = 'deployed' | 'unchanged' | 'planned' | 'failed';
@@ -34,6 +34,7 @@ export interface RunRecord {
   results: TargetResult[];
   timings: { readonly phase: string; readonly ms: number }[];
   error: { readonly message: string; readonly remedy: string | undefined } | undefined;
+  prComment: Settings['prComment'] | undefined;
 }
 
 export function emptyRecord(): RunRecord {
@@ -49,5 +50,6 @@ export function emptyRecord(): RunRecord {
     results: [],
     timings: [],
     error: undefined,
+    prComment: undefined,
   };
 }

@@ -105,6 +105,7 @@ function fromInputs(inputs: Inputs, problems: ActionError[]): Settings | undefin
     image,
     waitTimeoutSeconds: inputs.waitTimeoutSeconds,
     policyFile: undefined,
+    prComment: prComment(inputs),
   });
 }
 
@@ -200,7 +201,12 @@ function fromPolicy(inputs: Inputs, policy: Policy, problems: ActionError[]): Se
     image,
     waitTimeoutSeconds: inputs.waitTimeoutSeconds,
     policyFile: policy.file,
+    prComment: prComment(inputs),
   });
+}
+
+function prComment(inputs: Inputs): Settings['prComment'] {
+  return Object.freeze({ enabled: inputs.prComment, githubToken: inputs.githubToken });
 }
 
 function selectService(inputs: Inputs, policy: Policy, problems: ActionError[]): PolicyService | undefined {

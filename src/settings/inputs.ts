@@ -35,6 +35,8 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string | undefined>> = {
   universe_domain: 'googleapis.com',
   excess_permissions: undefined,
   wait_timeout: '10m',
+  pr_comment: 'true',
+  github_token: '${{ github.token }}',
 };
 
 export interface Inputs {
@@ -53,6 +55,9 @@ export interface Inputs {
   readonly universeDomain: string;
   readonly excessPermissions: ExcessPermissionsMode | undefined;
   readonly waitTimeoutSeconds: number;
+  readonly prComment: boolean;
+  /** The workflow's token, for the plan comment; `undefined` when none was given. */
+  readonly githubToken: string | undefined;
 }
 
 /** The inputs, with each invalid one left unset, and the problems found. */
@@ -68,6 +73,8 @@ export function inputVariable(name: string): string {
 
 const MODES: readonly Mode[] = ['deploy', 'plan'];
 const EXCESS_MODES: readonly ExcessPermissionsMode[] = ['fail', 'warn', 'off'];
+/** YAML 1.2 core booleans only: `yes`, `on` or `1` are mistakes, not truths. */
+const BOOLEANS = ['true', 'false'] as const;
 const DOMAIN =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
@@ -161,6 +168,9 @@ export function readInputs(env: Environment): InputsResult {
       ) ?? 'googleapis.com',
     excessPermissions: oneOf('excess_permissions', EXCESS_MODES),
     waitTimeoutSeconds: duration('wait_timeout', WAIT_TIMEOUT, '') ?? DEFAULT_WAIT_TIMEOUT_SECONDS,
+    prComment: oneOf('pr_comment', BOOLEANS) !== 'false',
+    // The runner substitutes the expression; a literal one means no token reached the step.
+    githubToken: raw('github_token')?.startsWith('${{') ? undefined : raw('github_token'),
   };
   return { inputs, problems };
 }

@@ -95,6 +95,8 @@ export interface Settings {
   readonly waitTimeoutSeconds: number;
   /** Path of the policy file that was read, or `undefined` when running from inputs alone. */
   readonly policyFile: string | undefined;
+  /** On pull requests, post the plan as one comment that later runs update. */
+  readonly prComment: { readonly enabled: boolean; readonly githubToken: string | undefined };
 }
 
 /** Facts about the workflow run, from the runner's environment (`GITHUB_*`). */

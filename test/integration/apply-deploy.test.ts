@@ -102,6 +102,14 @@ function writes(service: string): string[] {
     .map((entry) => `${entry.method} ${entry.path}`);
 }
 
+function policyCalls(service: string): string[] {
+  const call = new RegExp(`/services/${service}:((get|set)IamPolicy)$`);
+  return emulator.log
+    .entries()
+    .filter((entry) => entry.api === 'run' && call.test(entry.path))
+    .map((entry) => `${entry.method} ${call.exec(entry.path)?.[1] ?? ''}`);
+}
+
 function invokerMembers(service: string): string[] {
   const policy = emulator.iam.peekPolicy(`projects/${PROJECT}/locations/us-central1/services/${service}`);
   return (policy.bindings ?? [])
@@ -132,6 +140,30 @@ after(async () => {
   await emulator.close();
 });
 
+describe('a created service whose policy someone else writes first', () => {
+  it('the write with the never-written etag fails with ABORTED; re-read, nothing is lost', async () => {
+    const target: DeployTarget = { service: settings('early'), region: 'us-central1' };
+    const resource = targetRef(PROJECT, target).name;
+    // The policy another writer set once the service existed, before this run's invoker write.
+    emulator.iam.editBindings(resource, addMember('roles/run.developer', 'user:dev@acme.example'));
+    logs.length = 0;
+    const { plan, outcome } = await deploy(target, `${REPO}:v1`, run('g'));
+    assert.equal(plan.action, 'create');
+    assert.deepEqual(outcome.invokers.add, [CALLER]);
+    assert.equal(outcome.invokersChanged, true);
+    assert.deepEqual(invokerMembers('early'), [CALLER]);
+    const developer = (emulator.iam.peekPolicy(resource).bindings ?? []).find(
+      (binding) => binding.role === 'roles/run.developer',
+    );
+    assert.deepEqual(developer?.members, ['user:dev@acme.example']);
+    assert.deepEqual(policyCalls('early'), ['POST setIamPolicy', 'GET getIamPolicy', 'POST setIamPolicy']);
+    assert.ok(
+      logs.some((line) => /Updating the invokers .* failed \(attempt 1\)/.test(line)),
+      logs.join('\n'),
+    );
+  });
+});
+
 describe('deploy lifecycle of one service', () => {
   const target: DeployTarget = { service: settings('hello'), region: 'us-central1' };
   let firstRevision = '';
@@ -148,6 +180,8 @@ describe('deploy lifecycle of one service', () => {
     assert.deepEqual(outcome.invokers.add, [CALLER]);
     assert.equal(outcome.invokersChanged, true);
     assert.deepEqual(invokerMembers('hello'), [CALLER]);
+    // The new service's policy is known (never written): written once with its etag, not read.
+    assert.deepEqual(policyCalls('hello'), ['POST setIamPolicy']);
     firstRevision = outcome.revision ?? '';
   });
 

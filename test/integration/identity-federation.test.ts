@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { ActionError } from '../../src/errors.ts';
+import { CALL_RETRY } from '../../src/google/retry.ts';
 import { DEFAULT_AUDIENCE, DEPLOYER, type Harness, PROVIDER, startHarness } from './identity-harness.ts';
 
 let h: Harness;
@@ -157,6 +158,28 @@ describe('keyless exchange against the emulator', () => {
     assert.match(error.message, /503|UNAVAILABLE/);
     assert.match(error.message, /kept failing after retries/);
     assert.match(h.observed.logs.at(-1) ?? '', /giving up/);
+  });
+
+  test('an STS exchange that gets no answer is abandoned and retried with a new request', async () => {
+    h.emulator.faults.add({ api: 'sts', fault: { type: 'timeout' }, times: 1 });
+    const before = stsCalls();
+    const started = Date.now();
+    const credentials = await h.credentials({ requestTimeoutMs: 1_000 });
+    assert.match(credentials.accessToken, /\S/);
+    assert.equal(stsCalls() - before, 2, 'the retry is a request of its own');
+    assert.ok(Date.now() - started < 10_000);
+    assert.ok(
+      h.observed.logs.some((line) => /STS token exchange got no answer within 1\.0 s; retrying/.test(line)),
+    );
+    assert.deepEqual(h.leaked(), []);
+  });
+
+  test('a persistent STS 429 costs one request per attempt (no library retries underneath)', async () => {
+    h.emulator.faults.add({ api: 'sts', fault: { type: 'error', status: 429, retryAfterSeconds: 1 } });
+    const before = stsCalls();
+    const error = await failure(h.credentials());
+    assert.match(error.message, /RESOURCE_EXHAUSTED|429/);
+    assert.equal(stsCalls() - before, CALL_RETRY.maxAttempts);
   });
 
   test('a hanging IAM Credentials fails in bounded time', async () => {

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { ActionError } from '../../src/errors.ts';
 import type { PreflightResult } from '../../src/permissions/evaluate.ts';
-import { enforcePreflight, type PreflightOptions, runPreflight } from '../../src/permissions/preflight.ts';
+import {
+  enforcePreflight,
+  type PreflightOptions,
+  runPreflight,
+  runPreflightAlongsideReads,
+} from '../../src/permissions/preflight.ts';
 import type { TargetFacts } from '../../src/permissions/required.ts';
 import type { ExcessPermissionsMode } from '../../src/settings/types.ts';
 import { DEPLOYER, type Harness, PLANNER, RUNTIME, startHarness } from './identity-harness.ts';
@@ -306,5 +311,93 @@ describe('permission preflight against the emulator', () => {
       return true;
     });
     assert.deepEqual(h.leaked(), []);
+  });
+});
+
+describe('the preflight in the same round trip as the service reads', () => {
+  const FRESH = 'projects/demo-project/locations/us-central1/services/fresh';
+  const BUILT = 'projects/demo-project/locations/us-central1/services/built';
+
+  async function createService(name: string): Promise<void> {
+    const token = h.emulator.mintAccessToken(DEPLOYER).token;
+    const response = await fetch(
+      `${h.endpoints.run}/v2/projects/demo-project/locations/us-central1/services?serviceId=${name}`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          template: {
+            serviceAccount: RUNTIME,
+            containers: [{ image: 'us-docker.pkg.dev/demo-project/apps/hello:1' }],
+          },
+        }),
+      },
+    );
+    assert.equal(response.status, 200, await response.clone().text());
+  }
+
+  /** Both services as targets; `existence` stands for the reads made alongside. */
+  async function alongside(existence: () => Promise<(service: string) => boolean>): Promise<PreflightResult> {
+    const credentials = await h.credentials({ serviceAccount: DEPLOYER });
+    const targets = [FRESH, BUILT].map((service) => ({ ...newService, service }));
+    return runPreflightAlongsideReads(
+      {
+        authClient: credentials.authClient,
+        endpoints: h.endpoints,
+        identity: DEPLOYER,
+        tokenLifetimeSeconds: 600,
+        tokenExpiresAt: credentials.expiresAt,
+        projectId: 'demo-project',
+        inputFor: (exists) => ({
+          mode: 'deploy',
+          project: { id: 'demo-project', number: '123456789012' },
+          targets: targets.map((target) => ({ ...target, exists: exists(target.service) })),
+          readsRevisions: true,
+        }),
+        existence: existence(),
+        readOnlyAccount: false,
+        allowedRoles: CUSTOM_ENVELOPE,
+        excessMode: 'fail',
+      },
+      { retry: h.retry, warn: () => undefined },
+    );
+  }
+
+  const checksOn = (service: string) =>
+    h.emulator.log
+      .entries()
+      .filter((e) => e.api === 'run' && e.path === `/v2/${service}:testIamPermissions`)
+      .map((e) => e.status);
+
+  test('tests both cases at once, then evaluates with the existence the reads found', async () => {
+    await createService('built');
+    const result = await alongside(async () => (service) => service === BUILT);
+    assert.deepEqual(summary(result, 'missing'), []);
+    const held = summary(result, 'held');
+    assert.ok(held.includes('project run.services.create'), held.join('\n'));
+    assert.ok(held.includes('service run.services.update'), held.join('\n'));
+    assert.ok(!held.includes('project run.services.update'), held.join('\n'));
+    assert.equal(result.findings.find((f) => f.permission === 'run.services.update')?.resource.name, BUILT);
+    assert.equal(enforced(result), undefined);
+    // The missing service was checked too (before its absence was known) and answered 404.
+    assert.deepEqual(checksOn(FRESH), [404]);
+    assert.deepEqual(checksOn(BUILT), [200]);
+  });
+
+  test('a service check that failed counts when the service exists', async () => {
+    // The reads say `fresh` exists (it was created after the check): its failed check decides.
+    await assert.rejects(
+      alongside(async () => () => true),
+      (error: unknown) =>
+        error instanceof ActionError && /permissions on service .*fresh/.test(error.message),
+    );
+  });
+
+  test("a failed read fails the preflight with the read's error", async () => {
+    const failed = new ActionError('reading service fresh failed', { remedy: 'Re-run.' });
+    await assert.rejects(
+      alongside(() => Promise.reject(failed)),
+      (error: unknown) => error === failed,
+    );
   });
 });

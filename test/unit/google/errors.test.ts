@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { classifyError, type ErrorCategory, isTransient, retryAfterMs } from '../../../src/google/errors.ts';
+import {
+  classifyError,
+  type ErrorCategory,
+  isRefusedBeforeActing,
+  isTransient,
+  retryAfterMs,
+} from '../../../src/google/errors.ts';
 
 /** Shapes as the libraries throw them (see the comments in src/google/errors.ts). */
 function gaxError(code: number, message: string, extra: Record<string, unknown> = {}): Error {
@@ -142,4 +148,28 @@ describe('retryAfterMs', () => {
   test('garbage is ignored', () =>
     assert.equal(retryAfterMs(gaxiosError(503, '', { 'retry-after': 'soon' }), now), undefined));
   test('absent', () => assert.equal(retryAfterMs(new Error('x'), now), undefined));
+});
+
+describe('isRefusedBeforeActing: only an answered 429/503 proves Google did not act', () => {
+  const cases: ReadonlyArray<readonly [string, unknown, boolean]> = [
+    // gax's REST transport keeps the received status in httpStatusCode.
+    ['gax 503', gaxError(14, 'unavailable', { httpStatusCode: 503 }), true],
+    ['gax 429', gaxError(8, 'quota', { httpStatusCode: 429 }), true],
+    ['gax 500', gaxError(13, 'internal', { httpStatusCode: 500 }), false],
+    ['gax reset (UNAVAILABLE, no answer)', gaxError(14, 'request failed, reason: socket hang up'), false],
+    ['gax timeout', gaxError(4, 'Deadline exceeded'), false],
+    ['gaxios 503', gaxiosError(503, googleBody(503, 'UNAVAILABLE', 'down')), true],
+    ['a network failure', networkError('ECONNRESET'), false],
+    ['gax ALREADY_EXISTS', gaxError(6, 'exists', { httpStatusCode: 409 }), false],
+  ];
+  for (const [label, error, expected] of cases) {
+    test(label, () => assert.equal(isRefusedBeforeActing(error), expected));
+  }
+
+  test('the gax HTTP status is reported with the gRPC status', () => {
+    const info = classifyError(gaxError(14, 'unavailable', { httpStatusCode: 503 }));
+    assert.equal(info.httpStatus, 503);
+    assert.equal(info.status, 'UNAVAILABLE');
+    assert.equal(info.category, 'transient');
+  });
 });

@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import { isTransient } from '../../../src/google/errors.ts';
 import {
   backoffMs,
+  CALL_RETRY,
+  REQUEST_TIMEOUT_MS,
   type RetryDeps,
   type RetryPolicy,
   withDeadline,
@@ -230,4 +232,41 @@ describe('withRetry never retries 400/401/403, whatever the predicate says', () 
       assert.equal(calls, 1);
     });
   }
+});
+
+describe('CALL_RETRY with REQUEST_TIMEOUT_MS per attempt', () => {
+  const timedOut = () => new DOMException('no answer', 'TimeoutError');
+  /** Every attempt costs `cost` ms of the fake clock, then fails with `error()`. */
+  async function persistent(cost: number, error: () => unknown, random: number) {
+    const deps = fakeDeps(random);
+    const started = deps.clock;
+    let attempts = 0;
+    await assert.rejects(
+      withRetry(
+        'call',
+        async () => {
+          attempts++;
+          deps.clock += cost;
+          throw error();
+        },
+        deps,
+        { policy: CALL_RETRY },
+      ),
+    );
+    return { attempts, elapsed: deps.clock - started };
+  }
+
+  for (const random of [0, 0.5, 0.999]) {
+    test(`a call that never answers gets a second attempt and ends within 30 s (random ${random})`, async () => {
+      const { attempts, elapsed } = await persistent(REQUEST_TIMEOUT_MS, timedOut, random);
+      assert.ok(attempts >= 2, `${attempts} attempts`);
+      assert.ok(elapsed < 25_000, `${elapsed} ms`);
+    });
+  }
+
+  test('a persistent 429 with Retry-After: 1 ends within the budget, one request per attempt', async () => {
+    const { attempts, elapsed } = await persistent(50, () => httpError(429, { 'retry-after': '1' }), 0.999);
+    assert.ok(attempts >= 3 && attempts <= CALL_RETRY.maxAttempts, `${attempts} attempts`);
+    assert.ok(elapsed < CALL_RETRY.budgetMs + 1_000, `${elapsed} ms`);
+  });
 });

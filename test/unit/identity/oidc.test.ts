@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ActionError } from '../../../src/errors.ts';
-import type { RetryDeps } from '../../../src/google/retry.ts';
+import { CALL_RETRY, REQUEST_TIMEOUT_MS, type RetryDeps } from '../../../src/google/retry.ts';
+import { GitHubTokenError } from '../../../src/identity/github-token-request.ts';
 import {
   getGitHubIdToken,
   isForkPullRequest,
@@ -67,6 +68,20 @@ describe('isTransientOidcFailure', () => {
     [message('403'), false],
     [message('400'), false],
     [new Error('Response json body do not have ID Token field'), false],
+    // requestGitHubIdToken's errors: by status, or by the network failure in their cause.
+    [new GitHubTokenError('GitHub answered HTTP 503: x', { status: 503 }), true],
+    [new GitHubTokenError('GitHub answered HTTP 429: x', { status: 429 }), true],
+    [new GitHubTokenError('GitHub answered HTTP 403: x', { status: 403 }), false],
+    [
+      new GitHubTokenError('the token request failed: ECONNRESET', {
+        cause: new TypeError('fetch failed', {
+          cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }),
+        }),
+      }),
+      true,
+    ],
+    [new DOMException('GitHub OIDC token request got no answer within 10.0 s', 'TimeoutError'), true],
+    [new GitHubTokenError('GitHub answered without a token (no "value" in the JSON body)'), false],
   ];
   table.forEach(([error, expected], index) => {
     test(`case ${index} → ${expected}`, () => assert.equal(isTransientOidcFailure(error), expected));
@@ -126,11 +141,35 @@ describe('getGitHubIdToken', () => {
     });
     await assert.rejects(getGitHubIdToken('aud', d), (error: unknown) => {
       assert.ok(error instanceof ActionError);
-      assert.match(error.message, /Could not get a GitHub OIDC token for audience 'aud'.*Error Code : 503/);
+      assert.match(
+        error.message,
+        new RegExp(
+          `Could not get a GitHub OIDC token for audience 'aud'.*Error Code : 50${CALL_RETRY.maxAttempts}`,
+        ),
+      );
       return true;
     });
-    assert.equal(calls, 3);
-    assert.equal(logs.length, 3);
+    assert.equal(calls, CALL_RETRY.maxAttempts);
+    assert.equal(logs.length, CALL_RETRY.maxAttempts);
+  });
+
+  test('an attempt that never answers is abandoned at its deadline and tried anew', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let calls = 0;
+    const { deps: d, logs } = deps({
+      getIDToken: (): Promise<string> => {
+        calls++;
+        // The first request is never answered; the second is.
+        return calls === 1 ? new Promise(() => {}) : Promise.resolve('header.payload.sig');
+      },
+    });
+    const pending = getGitHubIdToken('aud', d);
+    // Let the first attempt start, then pass its deadline.
+    await Promise.resolve();
+    t.mock.timers.tick(REQUEST_TIMEOUT_MS);
+    assert.equal(await pending, 'header.payload.sig');
+    assert.equal(calls, 2);
+    assert.match(logs[0] ?? '', /GitHub OIDC token request got no answer within 10\.0 s; retrying/);
   });
 
   test('does not retry a refusal', async () => {

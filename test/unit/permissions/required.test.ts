@@ -174,6 +174,7 @@ describe('requirementInputFromSettings', () => {
       image: 'img',
       waitTimeoutSeconds: 600,
       policyFile: undefined,
+      prComment: { enabled: false, githubToken: undefined },
     };
     const input = requirementInputFromSettings(settings, (name) => name === SERVICE, true);
     assert.deepEqual(input.targets, [

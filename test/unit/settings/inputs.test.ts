@@ -43,6 +43,8 @@ test('valid values are parsed and trimmed', () => {
     universe_domain: 'example-universe.goog',
     excess_permissions: 'warn',
     wait_timeout: '1h',
+    pr_comment: 'false',
+    github_token: 'ghs_exampletoken',
   });
   assert.deepEqual(problems, []);
   assert.deepEqual(inputs, {
@@ -61,10 +63,13 @@ test('valid values are parsed and trimmed', () => {
     universeDomain: 'example-universe.goog',
     excessPermissions: 'warn',
     waitTimeoutSeconds: 3600,
+    prComment: false,
+    githubToken: 'ghs_exampletoken',
   });
 });
 
 const INVALID: readonly (readonly [string, string, RegExp])[] = [
+  ['pr_comment', 'yes', /"yes" is not one of true, false/],
   ['mode', 'Deploy', /"Deploy" is not one of deploy, plan/],
   ['mode', 'apply', /not one of deploy, plan/],
   ['excess_permissions', 'FAIL', /not one of fail, warn, off/],
