@@ -135,6 +135,37 @@ describe('deploy, end to end', () => {
     );
   });
 
+  test('without a policy file it deploys from inputs alone and manages no invokers', async () => {
+    const before = world.emulator.iam.peekPolicy(SERVICE);
+    // Without a policy no runtime account is set: revisions run as the default compute account.
+    world.emulator.iam.editBindings(
+      'projects/demo-project/serviceAccounts/123456789012-compute@developer.gserviceaccount.com',
+      addMember('roles/iam.serviceAccountUser', `serviceAccount:${DEPLOYER}`),
+    );
+    const run = await world.deploy({
+      policy: null,
+      inputs: {
+        image: `${IMAGE}:v2`,
+        service: 'hello',
+        region: 'us-central1',
+        project_id: 'demo-project',
+        project_number: '123456789012',
+        workload_identity_provider:
+          'projects/123456789012/locations/global/workloadIdentityPools/github/providers/github',
+        service_account: DEPLOYER,
+        // The example deployer may set IAM policies, which a run without invokers does not need.
+        excess_permissions: 'warn',
+      },
+    });
+    runs.push(run);
+    assertOk(run);
+    assert.match(run.stdout, /::warning::.*run\.services\.setIamPolicy on project demo-project/);
+    assert.match(run.summary, /none: inputs only, invokers unmanaged/);
+    assert.match(run.summary, /Invokers: not managed/);
+    assert.deepEqual(plan(run).targets[0]?.invokers, { managed: false, add: [], remove: [], keep: [] });
+    assert.deepEqual(world.emulator.iam.peekPolicy(SERVICE).bindings, before.bindings, 'invokers untouched');
+  });
+
   test('plan mode changes nothing, byte for byte, and its diff is what deploy then does', async () => {
     const before = world.emulator.snapshot();
     world.emulator.log.clear();
