@@ -126,7 +126,7 @@ async function deployService(api, plan, options, deps) {
         if (latest && latest !== expected) {
             // Another deploy created a newer revision while this one rolled out: a lost race, not a
             // broken revision. Cloud Run serves the newer one; say so instead of blaming ours.
-            throw new errors/* ActionError */.lZ(`service ${plan.target.service} in ${plan.target.region} changed since it was read: revision ${(0,desired_service/* shortName */.E)(latest)} was created by another deploy while ${plan.revisionName} rolled out`, { remedy: 'Re-run the workflow once the other deploy has finished; it plans from what is there.' });
+            throw new errors/* ActionError */.lZ(`service ${plan.target.service} in ${plan.target.region} changed since it was read: revision ${(0,desired_service/* shortName */.EU)(latest)} was created by another deploy while ${plan.revisionName} rolled out`, { remedy: 'Re-run the workflow once the other deploy has finished; it plans from what is there.' });
         }
         const condition = service?.terminalCondition?.message;
         throw await revisionFailure(api, plan, condition ? condition : 'the service did not report the revision Ready');
@@ -329,9 +329,11 @@ function remedyFor(category, metadata) {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  K: () => (/* binding */ desiredService),
-  E: () => (/* binding */ shortName)
+  KC: () => (/* binding */ desiredService),
+  EU: () => (/* binding */ shortName)
 });
+
+// UNUSED EXPORTS: OUTPUT_ONLY
 
 // EXTERNAL MODULE: ./build/src/errors.js
 var errors = __webpack_require__(27406);

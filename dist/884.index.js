@@ -8,9 +8,11 @@ export const modules = {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  K: () => (/* binding */ desiredService),
-  E: () => (/* binding */ shortName)
+  KC: () => (/* binding */ desiredService),
+  EU: () => (/* binding */ shortName)
 });
+
+// UNUSED EXPORTS: OUTPUT_ONLY
 
 // EXTERNAL MODULE: ./build/src/errors.js
 var errors = __webpack_require__(27406);
@@ -532,7 +534,7 @@ function targetRef(projectId, target) {
 /** What one run does to one target: create, update or nothing, and the invoker changes. */
 function planTarget(input) {
     const target = targetRef(input.projectId, input.target);
-    const { service: desired, revisionName } = (0,desired_service/* desiredService */.K)({
+    const { service: desired, revisionName } = (0,desired_service/* desiredService */.KC)({
         settings: input.target.service,
         name: target.name,
         image: input.image,

@@ -3,9 +3,11 @@
  * optionally, annotations such as the release record), waited for until the traffic statuses show
  * the new split; and the canary runner built on it.
  */
+
 import { ActionError, withContext } from '../errors.ts';
 import { classifyError, isRefusedBeforeActing } from '../google/errors.ts';
 import { CALL_RETRY, type RetryDeps, withRetry } from '../google/retry.ts';
+import { OUTPUT_ONLY } from '../plan/desired-service.ts';
 import { withoutDefaults } from '../plan/proto-plain.ts';
 import {
   canaryPlan,
@@ -22,32 +24,6 @@ import { googleFailure } from './google-failure.ts';
 import { describeHealth, type HealthCheckDeps, type HealthCheckSpec, healthCheck } from './health-check.ts';
 import type { RunApi } from './run-api.ts';
 import { waitForOperation } from './wait-operation.ts';
-
-/**
- * Output-only fields of a Service, left out of the update (the same set `desired-service.ts`
- * drops; `etag` is set from the service read).
- */
-const OUTPUT_ONLY = new Set([
-  'uid',
-  'generation',
-  'createTime',
-  'updateTime',
-  'deleteTime',
-  'expireTime',
-  'creator',
-  'lastModifier',
-  'observedGeneration',
-  'terminalCondition',
-  'conditions',
-  'latestReadyRevision',
-  'latestCreatedRevision',
-  'trafficStatuses',
-  'uri',
-  'urls',
-  'satisfiesPzs',
-  'reconciling',
-  'etag',
-]);
 
 /** A write refused because the service changed since it was read (stale etag). */
 export class ConcurrentChangeError extends ActionError {

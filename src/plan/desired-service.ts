@@ -17,7 +17,7 @@ type EnvVar = protos.google.cloud.run.v2.IEnvVar;
 type TrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
 
 /** Fields the server owns; sending them back is pointless at best. `etag` is added for updates. */
-const OUTPUT_ONLY = new Set([
+export const OUTPUT_ONLY = new Set([
   'uid',
   'generation',
   'createTime',
