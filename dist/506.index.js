@@ -21,10 +21,10 @@ var errors = __webpack_require__(27406);
 var google_errors = __webpack_require__(33518);
 // EXTERNAL MODULE: ./build/src/google/retry.js
 var retry = __webpack_require__(84943);
-// EXTERNAL MODULE: ./build/src/plan/desired-service.js + 1 modules
-var desired_service = __webpack_require__(44693);
 // EXTERNAL MODULE: ./build/src/plan/enums.js
 var enums = __webpack_require__(16527);
+// EXTERNAL MODULE: ./build/src/plan/resource-names.js
+var resource_names = __webpack_require__(26004);
 // EXTERNAL MODULE: ./build/src/apply/google-failure.js
 var google_failure = __webpack_require__(88700);
 ;// CONCATENATED MODULE: ./build/src/apply/wait-operation.js
@@ -126,7 +126,7 @@ async function deployService(api, plan, options, deps) {
         if (latest && latest !== expected) {
             // Another deploy created a newer revision while this one rolled out: a lost race, not a
             // broken revision. Cloud Run serves the newer one; say so instead of blaming ours.
-            throw new errors/* ActionError */.lZ(`service ${plan.target.service} in ${plan.target.region} changed since it was read: revision ${(0,desired_service/* shortName */.EU)(latest)} was created by another deploy while ${plan.revisionName} rolled out`, { remedy: 'Re-run the workflow once the other deploy has finished; it plans from what is there.' });
+            throw new errors/* ActionError */.lZ(`service ${plan.target.service} in ${plan.target.region} changed since it was read: revision ${(0,resource_names/* shortName */.E)(latest)} was created by another deploy while ${plan.revisionName} rolled out`, { remedy: 'Re-run the workflow once the other deploy has finished; it plans from what is there.' });
         }
         const condition = service?.terminalCondition?.message;
         throw await revisionFailure(api, plan, condition ? condition : 'the service did not report the revision Ready');
@@ -318,214 +318,6 @@ function remedyFor(category, metadata) {
         default:
             return 'Re-run the workflow; if it keeps failing, check the service in the Cloud Console.';
     }
-}
-
-
-/***/ }),
-
-/***/ 44693:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  KC: () => (/* binding */ desiredService),
-  EU: () => (/* binding */ shortName)
-});
-
-// UNUSED EXPORTS: OUTPUT_ONLY
-
-// EXTERNAL MODULE: ./build/src/errors.js
-var errors = __webpack_require__(27406);
-// EXTERNAL MODULE: ./build/src/plan/enums.js
-var enums = __webpack_require__(16527);
-// EXTERNAL MODULE: ./build/src/plan/labels.js
-var labels = __webpack_require__(71914);
-// EXTERNAL MODULE: ./build/src/plan/proto-plain.js
-var proto_plain = __webpack_require__(90082);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
-;// CONCATENATED MODULE: ./build/src/plan/revision-name.js
-
-
-const REVISION_NAME_MAX = 63;
-const SHORT_SHA = 7;
-const MIN_HASH = 4;
-const MAX_HASH = 6;
-/**
- * A fresh revision name `${service}-${sha7}-${attempt}-${hash}`: valid (lowercase letters, digits,
- * hyphens, at most 63 characters) and never one of `taken`, because Cloud Run answers 409 when a
- * name is reused with a different configuration.
- */
-function freshRevisionName(input) {
-    const prefix = `${input.service}-`;
-    const sha = input.sha
-        .toLowerCase()
-        .replace(/[^a-z0-9]/g, '')
-        .slice(0, SHORT_SHA);
-    const attempt = input.runAttempt.replace(/[^0-9]/g, '');
-    for (let salt = 0;; salt += 1) {
-        const digest = (0,external_node_crypto_.createHash)('sha256').update(`${input.seed}\n${salt}`).digest('hex');
-        const name = assemble(prefix, [sha, attempt], digest);
-        if (!input.taken.includes(name))
-            return name;
-    }
-}
-/** Joins prefix, parts and as much hash as fits; drops parts when the service name is long. */
-function assemble(prefix, parts, digest) {
-    const kept = parts.filter((part) => part !== '');
-    while (true) {
-        const head = [prefix.slice(0, -1), ...kept].join('-');
-        const room = REVISION_NAME_MAX - head.length - 1;
-        if (room >= MIN_HASH)
-            return `${head}-${digest.slice(0, Math.min(MAX_HASH, room))}`;
-        if (kept.length === 0) {
-            throw new errors/* ActionError */.lZ(`service name '${prefix.slice(0, -1)}' is too long to derive a revision name`, {
-                remedy: 'Use a Cloud Run service name of at most 49 characters.',
-            });
-        }
-        kept.pop();
-    }
-}
-
-;// CONCATENATED MODULE: ./build/src/plan/desired-service.js
-
-
-
-
-
-/** Fields the server owns; sending them back is pointless at best. `etag` is added for updates. */
-const OUTPUT_ONLY = new Set([
-    'uid',
-    'generation',
-    'createTime',
-    'updateTime',
-    'deleteTime',
-    'expireTime',
-    'creator',
-    'lastModifier',
-    'observedGeneration',
-    'terminalCondition',
-    'conditions',
-    'latestReadyRevision',
-    'latestCreatedRevision',
-    'trafficStatuses',
-    'uri',
-    'urls',
-    'satisfiesPzs',
-    'reconciling',
-    'etag',
-]);
-function desiredService(input) {
-    const { settings, run, current } = input;
-    const base = current === undefined ? {} : inputFields(current);
-    const ours = { ...settings.labels, ...(0,labels/* actionLabels */.eG)(run.sha) };
-    const template = desiredTemplate(settings, input.image, base.template ?? {}, ours);
-    const revisionName = freshRevisionName({
-        service: settings.name,
-        sha: run.sha,
-        runAttempt: run.runAttempt,
-        seed: `${run.runId}/${run.runAttempt}/${JSON.stringify(template)}`,
-        taken: [current?.template?.revision, current?.latestCreatedRevision, current?.latestReadyRevision]
-            .filter((name) => typeof name === 'string' && name !== '')
-            .map(shortName),
-    });
-    const service = {
-        ...base,
-        ...(current === undefined ? {} : { name: input.name }),
-        ...(current?.etag ? { etag: current.etag } : {}),
-        labels: { ...base.labels, ...ours },
-        ...(settings.ingress === undefined ? {} : { ingress: (0,enums/* ingressEnum */.z5)(settings.ingress) }),
-        template: { ...template, revision: revisionName },
-        traffic: desiredTraffic(base.traffic ?? []),
-    };
-    return { service, revisionName };
-}
-/** `projects/p/locations/r/services/s/revisions/x` → `x`. */
-function shortName(name) {
-    return name.slice(name.lastIndexOf('/') + 1);
-}
-/** The current service without output-only fields and proto3 defaults. */
-function inputFields(current) {
-    const plain = (0,proto_plain/* withoutDefaults */.nd)(current);
-    if (typeof plain !== 'object' || plain === null)
-        return {};
-    return Object.fromEntries(Object.entries(plain).filter(([key]) => !OUTPUT_ONLY.has(key)));
-}
-function desiredTemplate(settings, image, current, labels) {
-    const containers = [...(current.containers ?? [])];
-    // The ingress container is the one that declares a port; a single container is it anyway.
-    const found = containers.findIndex((container) => (container.ports ?? []).length > 0);
-    const index = found === -1 ? 0 : found;
-    containers[index] = desiredContainer(settings, image, containers[index] ?? {});
-    const scaling = {
-        ...current.scaling,
-        ...(settings.minInstances === undefined ? {} : { minInstanceCount: settings.minInstances }),
-        ...(settings.maxInstances === undefined ? {} : { maxInstanceCount: settings.maxInstances }),
-    };
-    const { revision: _previous, ...kept } = current;
-    return {
-        ...kept,
-        labels: { ...current.labels, ...labels },
-        containers,
-        ...(Object.keys(scaling).length === 0 ? {} : { scaling }),
-        ...(settings.timeoutSeconds === undefined ? {} : { timeout: { seconds: settings.timeoutSeconds } }),
-        ...(settings.runtimeServiceAccount === undefined
-            ? {}
-            : { serviceAccount: settings.runtimeServiceAccount }),
-        ...(settings.concurrency === undefined ? {} : { maxInstanceRequestConcurrency: settings.concurrency }),
-    };
-}
-function desiredContainer(settings, image, current) {
-    const limits = {
-        ...current.resources?.limits,
-        ...(settings.cpu === undefined ? {} : { cpu: settings.cpu }),
-        ...(settings.memory === undefined ? {} : { memory: settings.memory }),
-    };
-    const [firstPort] = current.ports ?? [];
-    return {
-        ...current,
-        image,
-        env: desiredEnv(settings),
-        ...(settings.port === undefined ? {} : { ports: [{ ...firstPort, containerPort: settings.port }] }),
-        ...(Object.keys(limits).length === 0 ? {} : { resources: { ...current.resources, limits } }),
-    };
-}
-/** Authoritative: exactly the declared variables, plain values first, then secret references. */
-function desiredEnv(settings) {
-    const plain = Object.entries(settings.env).map(([name, value]) => ({ name, value }));
-    const secrets = Object.entries(settings.secrets).map(([name, ref]) => ({
-        name,
-        valueSource: { secretKeyRef: { secret: ref.secret, version: ref.version } },
-    }));
-    const clash = secrets.find((secret) => secret.name !== undefined && secret.name !== null && secret.name in settings.env);
-    if (clash !== undefined) {
-        throw new errors/* ActionError */.lZ(`service '${settings.name}' declares '${clash.name}' both as env and as a secret`, {
-            remedy: `Keep '${clash.name}' under either env or secrets, not both.`,
-            ...(settings.span === undefined ? {} : { place: { kind: 'file', ...settings.span } }),
-        });
-    }
-    return [...plain, ...secrets];
-}
-/**
- * 100% to the latest revision. Tagged targets stay (at 0%) so their tag URLs keep working; a tag
- * on the latest target moves onto the new 100% target.
- */
-function desiredTraffic(current) {
-    const tagged = current.filter((target) => typeof target.tag === 'string' && target.tag !== '');
-    const isLatest = (target) => (0,enums/* enumName */.$U)(enums/* TRAFFIC_TYPE */.DY, target.type) === 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST';
-    const latestTag = tagged.find(isLatest)?.tag;
-    const pinned = tagged
-        .filter((target) => !isLatest(target))
-        .map((target) => ({
-        type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION',
-        ...(target.revision ? { revision: target.revision } : {}),
-        ...(target.tag ? { tag: target.tag } : {}),
-    }));
-    return [
-        { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100, ...(latestTag ? { tag: latestTag } : {}) },
-        ...pinned,
-    ];
 }
 
 

@@ -5,8 +5,8 @@
 import { ActionError } from '../errors.ts';
 import { classifyError, isRefusedBeforeActing, isTransient } from '../google/errors.ts';
 import { CALL_RETRY, type RetryDeps, withRetry } from '../google/retry.ts';
-import { shortName } from '../plan/desired-service.ts';
 import { CONDITION_STATE, enumName } from '../plan/enums.ts';
+import { shortName } from '../plan/resource-names.ts';
 import type { RunService, TargetPlan } from '../plan/types.ts';
 import { googleFailure } from './google-failure.ts';
 import type { PendingOperation, RunApi } from './run-api.ts';

@@ -9,13 +9,13 @@ import { classifyError, isRefusedBeforeActing } from '../google/errors.ts';
 import { CALL_RETRY, type RetryDeps, withRetry } from '../google/retry.ts';
 import { OUTPUT_ONLY } from '../plan/desired-service.ts';
 import { withoutDefaults } from '../plan/proto-plain.ts';
+import { shortName } from '../plan/resource-names.ts';
 import {
   canaryPlan,
   canonicalTraffic,
   describeTraffic,
   normalizeTraffic,
   sameTraffic,
-  shortRevision,
   type Traffic,
   toRunTraffic,
 } from '../plan/traffic.ts';
@@ -92,7 +92,7 @@ export async function applyTraffic(
   }
   if (options.validateOnly) return { changed: false, service: current };
 
-  deps.log(`Moving the traffic of ${shortRevision(name)} to ${describeTraffic(change.traffic)}.`);
+  deps.log(`Moving the traffic of ${shortName(name)} to ${describeTraffic(change.traffic)}.`);
   const finished = await waitForOperation(
     operation,
     `the traffic change of ${name}`,
@@ -251,7 +251,7 @@ async function restore(
     new ActionError(
       `${failure.message}; restoring the traffic from before the release failed too: ${withContext('restore', error).message}`,
       {
-        remedy: `Check the service and restore the split by hand if needed: ${describeTraffic(before)} (gcloud run services update-traffic ${shortRevision(name)} --region=…).`,
+        remedy: `Check the service and restore the split by hand if needed: ${describeTraffic(before)} (gcloud run services update-traffic ${shortName(name)} --region=…).`,
         cause: error,
       },
     );

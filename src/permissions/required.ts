@@ -73,7 +73,7 @@ export function resourceKey(resource: CheckedResource): string {
   return `${resource.kind}:${resource.name}`;
 }
 
-function shortName(service: string): string {
+function serviceLabel(service: string): string {
   const parts = service.split('/');
   return `${parts[5] ?? service} in ${parts[3] ?? '?'}`;
 }
@@ -90,7 +90,7 @@ export function requiredPermissions(input: RequirementInput): Requirement[] {
   const project: CheckedResource = { kind: 'project', name: input.project.id };
 
   for (const target of input.targets) {
-    const label = shortName(target.service);
+    const label = serviceLabel(target.service);
     // A service that does not exist yet has no IAM policy: its permissions must come from the project.
     const scope: CheckedResource = target.exists ? { kind: 'service', name: target.service } : project;
     if (input.mode === 'plan') {
@@ -136,7 +136,7 @@ export function forbiddenForPlanning(input: RequirementInput): Requirement[] {
       out.push({
         permission,
         resource: { kind: 'service', name: target.service },
-        reasons: [`planning must not be able to change ${shortName(target.service)}`],
+        reasons: [`planning must not be able to change ${serviceLabel(target.service)}`],
       });
     }
   }

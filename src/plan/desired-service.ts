@@ -2,12 +2,14 @@
  * The Service to send: the current service with the fields the policy manages replaced, so
  * settings made by others (probes, volumes, VPC access, annotations, ...) survive a deploy.
  */
+
 import type { protos } from '@google-cloud/run';
 import { ActionError } from '../errors.ts';
 import type { RunContext, ServiceSettings } from '../settings/types.ts';
 import { enumName, ingressEnum, TRAFFIC_TYPE } from './enums.ts';
 import { actionLabels } from './labels.ts';
 import { withoutDefaults } from './proto-plain.ts';
+import { shortName } from './resource-names.ts';
 import { freshRevisionName } from './revision-name.ts';
 import type { RunService } from './types.ts';
 
@@ -78,11 +80,6 @@ export function desiredService(input: DesiredServiceInput): DesiredService {
     traffic: desiredTraffic(base.traffic ?? []),
   };
   return { service, revisionName };
-}
-
-/** `projects/p/locations/r/services/s/revisions/x` → `x`. */
-export function shortName(name: string): string {
-  return name.slice(name.lastIndexOf('/') + 1);
 }
 
 /** The current service without output-only fields and proto3 defaults. */

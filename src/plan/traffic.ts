@@ -3,9 +3,11 @@
  * preview deploy that takes no traffic, a promotion, a canary step, a rollback. Revisions are
  * short names (`hello-00002-abc`), as `traffic[].revision` carries them.
  */
+
 import type { protos } from '@google-cloud/run';
 import { ActionError } from '../errors.ts';
 import { enumName, TRAFFIC_TYPE } from './enums.ts';
+import { shortName } from './resource-names.ts';
 import type { FieldChange, RunService } from './types.ts';
 
 type RunTrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
@@ -26,11 +28,6 @@ export type PromoteTo = { readonly tag: string } | { readonly revision: string }
 /** What to do when a no-traffic deploy meets a service that has no serving revision yet. */
 export type FirstDeployChoice = 'serve' | 'fail';
 
-/** `projects/.../revisions/x` or `x` → `x`. */
-export function shortRevision(name: string): string {
-  return name.slice(name.lastIndexOf('/') + 1);
-}
-
 /**
  * The model of `traffic[]` (or `trafficStatuses[]`) in any form the client returns: enum names or
  * numbers, proto3 defaults, full or short revision names. An empty list is Cloud Run's default,
@@ -41,7 +38,7 @@ export function normalizeTraffic(raw: readonly RunTrafficTarget[] | null | undef
   if (list.length === 0) return [{ kind: 'latest', percent: 100 }];
   return list.map((entry): TrafficTarget => {
     const type = enumName(TRAFFIC_TYPE, entry.type);
-    const revision = entry.revision ? shortRevision(entry.revision) : undefined;
+    const revision = entry.revision ? shortName(entry.revision) : undefined;
     const percent = entry.percent ?? 0;
     const tag = entry.tag ? { tag: entry.tag } : {};
     if (type === REVISION_TYPE || (type === undefined && revision !== undefined)) {
@@ -160,7 +157,7 @@ export function noTrafficDeploy(
 ): TrafficTarget[] {
   checkTag(tag, serviceId);
   const tagged: TrafficTarget = { kind: 'revision', revision: newRevision, percent: 0, tag };
-  const latestReady = current?.latestReadyRevision ? shortRevision(current.latestReadyRevision) : undefined;
+  const latestReady = current?.latestReadyRevision ? shortName(current.latestReadyRevision) : undefined;
   if (current === undefined || latestReady === undefined) {
     if (firstDeploy === 'fail') {
       throw new ActionError(

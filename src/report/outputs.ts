@@ -1,5 +1,7 @@
 /** The step's outputs, from what the run recorded. */
+
 import * as core from '@actions/core';
+import { shortName } from '../plan/resource-names.ts';
 import type { PlanJson } from '../plan/types.ts';
 import type { RunRecord } from './types.ts';
 
@@ -14,7 +16,7 @@ export interface Outputs {
 
 /** Short revision name (`svc-00002-abc`) from a full resource name. */
 function short(name: string | undefined): string {
-  return name === undefined ? '' : name.slice(name.lastIndexOf('/') + 1);
+  return name === undefined ? '' : shortName(name);
 }
 
 /**

@@ -1,5 +1,7 @@
 /** The job summary: identity, permission check, plan, results. Pure: record in, Markdown out. */
+
 import type { Finding, PreflightResult } from '../permissions/evaluate.ts';
+import { shortName } from '../plan/resource-names.ts';
 import type { FieldChange, Plan, TargetPlan } from '../plan/types.ts';
 import { code, details, table } from './markdown.ts';
 import type { RunRecord, TargetResult } from './types.ts';
@@ -90,15 +92,11 @@ function results(list: readonly TargetResult[]): string {
   const rows = list.map((result) => [
     `${result.target.service} (${result.target.region})`,
     STATUS_LABEL[result.status],
-    result.outcome?.revision === undefined ? '' : code(shortRevision(result.outcome.revision)),
+    result.outcome?.revision === undefined ? '' : code(shortName(result.outcome.revision)),
     result.url ?? '',
     result.error ?? '',
   ]);
   return `### Result\n\n${table(['Service', 'Status', 'Serving revision', 'URL', 'Error'], rows)}`;
-}
-
-function shortRevision(name: string): string {
-  return name.slice(name.lastIndexOf('/') + 1);
 }
 
 function planSection(plan: Plan): string {

@@ -3,6 +3,7 @@
  * preview deploy without traffic, promotion, rollback from the release record, canary with a
  * health gate (failing and passing), etag conflicts, plan mode.
  */
+
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -15,6 +16,7 @@ import { ActionError } from '../../src/errors.ts';
 import type { Endpoints } from '../../src/google/endpoints.ts';
 import type { RetryDeps } from '../../src/google/retry.ts';
 import { planTarget, targetRef } from '../../src/plan/plan-target.ts';
+import { shortName } from '../../src/plan/resource-names.ts';
 import {
   dominantRevision,
   type FirstDeployChoice,
@@ -22,7 +24,6 @@ import {
   noTrafficDeploy,
   promote,
   rollback,
-  shortRevision,
   toRunTraffic,
 } from '../../src/plan/traffic.ts';
 import { type RunId, readReleaseRecord, withReleaseRecord } from '../../src/plan/traffic-record.ts';
@@ -106,7 +107,7 @@ async function planFor(target: DeployTarget, image: string, context: RunContext)
 /** A deploy with 100% to the new revision (the existing engine, unchanged). */
 async function deployAll(target: DeployTarget, image: string, context: RunContext): Promise<string> {
   const outcome = await applyTarget(api, await planFor(target, image, context), WAIT, deps);
-  return shortRevision(outcome.revision ?? '');
+  return shortName(outcome.revision ?? '');
 }
 
 /** A preview deploy: the plan's desired traffic replaced by `noTrafficDeploy` (the lead's hook). */
@@ -122,7 +123,7 @@ async function deployPreview(
   const traffic = noTrafficDeploy(current, target.service.name, plan.revisionName, tag, firstDeploy);
   const preview: TargetPlan = { ...plan, desired: { ...plan.desired, traffic: toRunTraffic(traffic) } };
   const outcome = await applyTarget(api, preview, WAIT, deps);
-  return shortRevision(outcome.revision ?? '');
+  return shortName(outcome.revision ?? '');
 }
 
 function nameOf(service: string): string {
@@ -227,7 +228,7 @@ describe('preview, promote, rollback', () => {
     assert.notEqual(newRevision, oldRevision);
     assert.deepEqual(served('hello'), [[oldRevision, 100]]);
     const service = await read('hello');
-    assert.equal(shortRevision(service.latestReadyRevision ?? ''), newRevision);
+    assert.equal(shortName(service.latestReadyRevision ?? ''), newRevision);
     const token = await idToken(CALLER, String(service.uri), emulator.mintAccessToken(CALLER).token);
     assert.deepEqual(await call(tagUrl(service, 'pr-7'), token), { status: 200, revision: newRevision });
     for (let i = 0; i < 5; i++) {
@@ -246,7 +247,7 @@ describe('preview, promote, rollback', () => {
         revision: newRevision,
         previous: dominantRevision(
           normalizeTraffic(before.traffic),
-          shortRevision(before.latestReadyRevision ?? ''),
+          shortName(before.latestReadyRevision ?? ''),
         ),
         run: runId(context),
         at: new Date().toISOString(),
@@ -449,7 +450,7 @@ describe('canary', () => {
 
   it('a passing canary ends at 100% with each step in the log', async () => {
     const before = await read('shop');
-    const canary = shortRevision(before.latestReadyRevision ?? '');
+    const canary = shortName(before.latestReadyRevision ?? '');
     const writes = trafficWrites('shop').length;
     failFrom = Number.POSITIVE_INFINITY;
     answered.length = 0;
@@ -515,7 +516,7 @@ describe('canary', () => {
 
   it('a split someone else sets during the canary is neither overwritten nor "restored"', async () => {
     const before = await read('shop');
-    const canary = shortRevision(before.latestReadyRevision ?? '');
+    const canary = shortName(before.latestReadyRevision ?? '');
     const stable = dominantRevision(normalizeTraffic(before.traffic), undefined) ?? '';
     const theirs = [
       { type: 2, revision: stable, percent: 70 },
