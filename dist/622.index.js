@@ -10,13 +10,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   clientOptions: () => (/* binding */ clientOptions),
 /* harmony export */   createRunApi: () => (/* binding */ createRunApi)
 /* harmony export */ });
-/* harmony import */ var _google_cloud_run__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(89475);
-/* harmony import */ var _google_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(33518);
-/* harmony import */ var _google_retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(84943);
-/**
- * The Cloud Run Admin API v2 calls the deploy needs, thin over `@google-cloud/run` (REST
- * transport), behind an interface so waiting and IAM read-modify-write can be driven by tests.
- */
+/* harmony import */ var _google_cloud_run_build_src_v2_revisions_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(67194);
+/* harmony import */ var _google_cloud_run_build_src_v2_services_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(67974);
+/* harmony import */ var _google_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(33518);
+/* harmony import */ var _google_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(84943);
+
 
 
 
@@ -27,7 +25,7 @@ __webpack_require__.r(__webpack_exports__);
  * (an operation, not the finished deploy) in well under a second. Operation polls reuse the
  * options of their call.
  */
-const CALL_OPTIONS = { timeout: _google_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .REQUEST_TIMEOUT_MS */ .j2, retry: null };
+const CALL_OPTIONS = { timeout: _google_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .REQUEST_TIMEOUT_MS */ .j2, retry: null };
 /** Options for the clients: host and port separately (a port inside `apiEndpoint` is ignored). */
 function clientOptions(authClient, endpoints) {
     const url = new URL(endpoints.run);
@@ -44,7 +42,7 @@ function clientOptions(authClient, endpoints) {
 }
 function createRunApi(authClient, endpoints) {
     const options = clientOptions(authClient, endpoints);
-    const services = new _google_cloud_run__WEBPACK_IMPORTED_MODULE_0__/* .ServicesClient */ .WF(options);
+    const services = new _google_cloud_run_build_src_v2_services_client_js__WEBPACK_IMPORTED_MODULE_1__/* .ServicesClient */ .W(options);
     // Revisions are read only to explain a failed deploy: build that client only then.
     let revisions;
     const pending = (operation) => ({
@@ -69,19 +67,19 @@ function createRunApi(authClient, endpoints) {
                 return service;
             }
             catch (error) {
-                if ((0,_google_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .classifyError */ .fe)(error).category === 'not-found')
+                if ((0,_google_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .classifyError */ .fe)(error).category === 'not-found')
                     return undefined;
                 throw error;
             }
         },
         async getRevision(name) {
             try {
-                revisions ??= new _google_cloud_run__WEBPACK_IMPORTED_MODULE_0__/* .RevisionsClient */ .Uy(options);
+                revisions ??= new _google_cloud_run_build_src_v2_revisions_client_js__WEBPACK_IMPORTED_MODULE_0__/* .RevisionsClient */ .U(options);
                 const [revision] = await revisions.getRevision({ name }, CALL_OPTIONS);
                 return revision;
             }
             catch (error) {
-                if ((0,_google_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .classifyError */ .fe)(error).category === 'not-found')
+                if ((0,_google_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .classifyError */ .fe)(error).category === 'not-found')
                     return undefined;
                 throw error;
             }

@@ -1,7 +1,14 @@
 import './bundle-shim.ts';
-import { run } from './main.ts';
+import { installCancellation } from './cancellation.ts';
+import { defaultDeps, run } from './main.ts';
 
-await run();
+// Before anything else: a SIGINT that arrives while the run starts must cancel it, not kill it.
+const cancellation = installCancellation(process, {
+  log: (line) => process.stdout.write(`${line}\n`),
+  exit: (code) => process.exit(code),
+});
+await run(defaultDeps(cancellation.signal));
 // run() has reported everything (outputs, summary, exit code). End now, once stdout is flushed, so
-// a request abandoned after its deadline (a socket nobody answers) cannot hold the step open.
+// a request abandoned after its deadline or a cancellation (a socket nobody answers) cannot hold
+// the step open.
 process.stdout.write('', () => process.exit());

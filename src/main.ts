@@ -8,7 +8,10 @@ import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import type { TargetReads } from './apply/read-target.ts';
 import type { RunApi } from './apply/run-api.ts';
+import type { CanaryDeps } from './apply/traffic.ts';
+import { cancelledRun } from './cancellation.ts';
 import { ActionError, describe, formatPlace } from './errors.ts';
+import { cancellableSleep } from './google/cancellation.ts';
 import { resolveEndpoints } from './google/endpoints.ts';
 import { REQUEST_TIMEOUT_MS, type RetryDeps } from './google/retry.ts';
 import { checkClaims, decodeJwtPayload } from './identity/claims.ts';
@@ -19,6 +22,7 @@ import { requirementInputFromSettings, serviceResourceName } from './permissions
 import { planJson } from './plan/plan-json.ts';
 import type { IamPolicy, Plan, RunService, TargetPlan } from './plan/types.ts';
 import { writeOutputs } from './report/outputs.ts';
+import { type ServingFacts, servingFacts } from './report/serving.ts';
 import { renderSummary } from './report/summary.ts';
 import { emptyRecord, type RunRecord, type TargetResult } from './report/types.ts';
 import { emitAnnotations } from './settings/annotate.ts';
@@ -36,17 +40,25 @@ export interface Deps {
   readonly readFile: (path: string) => Promise<string>;
   readonly readPolicyFile: (path: string) => string | Uint8Array | undefined;
   readonly getIDToken: (audience: string) => Promise<string>;
+  /** For canary health checks of a new revision's tag URL. */
+  readonly fetch: (url: string, init: RequestInit) => Promise<Response>;
+  /** Aborts when the runner cancels the job: every sleep and request attempt gives way at once. */
+  readonly signal: AbortSignal;
 }
 
-export function defaultDeps(): Deps {
+export function defaultDeps(signal: AbortSignal = new AbortController().signal): Deps {
   return {
     env: process.env,
     now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: cancellableSleep(signal),
+    signal,
     random: Math.random,
     readFile: (path) => readFile(path, 'utf8'),
     readPolicyFile,
     getIDToken: (audience) => requestGitHubIdToken(audience, process.env, REQUEST_TIMEOUT_MS),
+    // A health check in flight gives way to a cancellation like every other request.
+    fetch: (url, init) =>
+      fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal }),
   };
 }
 
@@ -59,7 +71,13 @@ export async function run(deps: Deps = defaultDeps()): Promise<void> {
   const record = emptyRecord();
   try {
     await execute(deps, record);
-  } catch (error) {
+    // Finished before the signal took effect: still a cancelled step; the report says all was done.
+    deps.signal.throwIfAborted();
+  } catch (caught) {
+    // Cancelled: one error saying what each target was left in replaces the per-target failures.
+    const error = deps.signal.aborted
+      ? cancelledRun(deps.signal.reason, record.plan?.targets, record.results)
+      : caught;
     emitAnnotations(error, (message, properties) => core.error(message, properties));
     const message = render(error);
     record.error = {
@@ -69,7 +87,8 @@ export async function run(deps: Deps = defaultDeps()): Promise<void> {
     core.setFailed(message);
   } finally {
     await writeSummary(record);
-    await commentOnPullRequest(record, deps);
+    // A cancelled job gets no new network work; the summary has the report.
+    if (!deps.signal.aborted) await commentOnPullRequest(record, deps);
   }
 }
 
@@ -132,6 +151,7 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
     random: deps.random,
     now: deps.now,
     log: (m) => core.info(m),
+    signal: deps.signal,
   };
   const phase = timed(deps, record);
   const workspace = deps.env.GITHUB_WORKSPACE ?? process.cwd();
@@ -141,10 +161,11 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
   );
   const context = readRunContext(deps.env);
   record.mode = settings.mode;
+  record.release = settings.release;
   record.prComment = settings.prComment;
   record.policyFile = settings.policyFile;
   record.image = settings.image;
-  record.imagePinned = isDigestPinned(settings.image);
+  record.imagePinned = settings.image === undefined ? undefined : isDigestPinned(settings.image);
   const endpoints = resolveEndpoints(settings.deployer.universeDomain, deps.env);
   const account =
     settings.mode === 'plan' && settings.deployer.planServiceAccount !== undefined
@@ -236,12 +257,16 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
     const reads = targetReads(settings, read.value, policyReads.value);
 
     const { planTarget } = await stack;
-    const plan = makePlan(planTarget, settings, context, reads);
+    const plan = makePlan(planTarget, settings, context, reads, new Date(deps.now()).toISOString());
     record.plan = plan;
     const api = await opened;
-    await phase(settings.mode === 'plan' ? 'Validate (no changes)' : 'Deploy', () =>
-      applyAll(api, stack, settings, plan, reads, record, retry),
-    );
+    const canary = {
+      ...retry,
+      fetch: deps.fetch,
+      // Minted only for a private service's health checks, and masked as it is minted.
+      idToken: credentials.mintIdToken,
+    };
+    await phase(phaseName(settings), () => applyAll(api, stack, settings, plan, reads, record, canary));
   } finally {
     await opened.then(
       (api) => api.close(),
@@ -262,6 +287,13 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
       },
     );
   }
+}
+
+function phaseName(settings: Settings): string {
+  if (settings.mode === 'plan') return 'Validate (no changes)';
+  if (settings.release.kind === 'promote') return 'Promote';
+  if (settings.release.kind === 'rollback') return 'Roll back';
+  return 'Deploy';
 }
 
 function mask(token: string): string {
@@ -333,8 +365,10 @@ async function readPolicies(
   retry: RetryDeps,
 ): Promise<Map<string, PromiseSettledResult<IamPolicy>>> {
   const { readPolicyAlongside } = await stack;
+  // A promotion or rollback leaves invokers alone, so it does not read them.
   const managed = settings.targets.filter(
-    (target) => target.service.invokers !== undefined || target.service.public,
+    (target) =>
+      settings.release.kind === 'deploy' && (target.service.invokers !== undefined || target.service.public),
   );
   const entries = await mapLimit(managed, READ_CONCURRENCY, async (target) => {
     const ref = refOf(settings, target);
@@ -366,6 +400,7 @@ function makePlan(
   settings: Settings,
   context: RunContext,
   reads: Map<string, TargetReads>,
+  at: string,
 ): Plan {
   return {
     targets: settings.targets.map((target) => {
@@ -373,8 +408,10 @@ function makePlan(
       return planTarget({
         projectId: settings.project.id,
         target,
+        release: settings.release,
         image: settings.image,
         run: context,
+        at,
         current: read?.current,
         policy: read?.policy,
       });
@@ -389,32 +426,42 @@ async function applyAll(
   plan: Plan,
   reads: Map<string, TargetReads>,
   record: RunRecord,
-  retry: RetryDeps,
+  deps: CanaryDeps,
 ): Promise<void> {
   // A read-only planning account cannot even validate a write (validateOnly needs the write's
   // permission), so its plan is the computed one; the deployer in plan mode validates on the server.
   const validateOnly = settings.mode === 'plan';
   const computedOnly = validateOnly && settings.deployer.planServiceAccount !== undefined;
   const { applyTarget } = await stack;
+  const publicServices = new Set(
+    settings.targets.filter((target) => target.service.public).map((target) => targetName(settings, target)),
+  );
   record.results = await mapLimit(plan.targets, TARGET_CONCURRENCY, async (target) => {
-    const current = reads.get(target.target.name)?.current?.uri;
+    // A public service's health checks need no token.
+    const targetDeps = publicServices.has(target.target.name) ? { ...deps, idToken: undefined } : deps;
     const result = computedOnly
       ? planned(target)
-      : await applyOne(applyTarget, api, target, validateOnly, settings.waitTimeoutSeconds, retry);
-    return result.url === undefined && current ? { ...result, url: current } : result;
+      : await applyOne(applyTarget, api, target, validateOnly, settings.waitTimeoutSeconds, targetDeps);
+    // What serves now: the service as the run left it, else as it was read (a failure leaves it).
+    const serving = result.outcome?.service ?? reads.get(target.target.name)?.current;
+    const tag = target.release.kind === 'deploy' ? target.release.tag : undefined;
+    return { ...result, ...servingFacts(serving, validateOnly ? undefined : tag) };
   });
 }
 
-function planned(plan: TargetPlan): TargetResult {
+type AppliedTarget = Omit<TargetResult, keyof ServingFacts>;
+
+function planned(plan: TargetPlan): AppliedTarget {
   const outcome = {
     plan,
     deployed: false,
+    trafficMoved: false,
     service: undefined,
     revision: plan.previousRevision,
     invokers: plan.invokers,
     invokersChanged: false,
   };
-  return { target: plan.target, status: 'planned', outcome, url: undefined, error: undefined };
+  return { target: plan.target, status: 'planned', outcome, error: undefined };
 }
 
 async function applyOne(
@@ -423,24 +470,22 @@ async function applyOne(
   plan: TargetPlan,
   validateOnly: boolean,
   waitTimeoutSeconds: number,
-  retry: RetryDeps,
-): Promise<TargetResult> {
+  deps: CanaryDeps,
+): Promise<AppliedTarget> {
   try {
-    const outcome = await applyTarget(api, plan, { validateOnly, waitTimeoutSeconds }, retry);
+    const outcome = await applyTarget(api, plan, { validateOnly, waitTimeoutSeconds }, deps);
     const status = validateOnly
       ? 'planned'
-      : outcome.deployed || outcome.invokersChanged
+      : outcome.deployed || outcome.invokersChanged || outcome.trafficMoved
         ? 'deployed'
         : 'unchanged';
-    const url = outcome.service?.uri;
-    return { target: plan.target, status, outcome, url: url ? url : undefined, error: undefined };
+    return { target: plan.target, status, outcome, error: undefined };
   } catch (error) {
     core.error(render(error), { title: `${plan.target.service} (${plan.target.region})` });
     return {
       target: plan.target,
       status: 'failed',
       outcome: undefined,
-      url: undefined,
       error: describe(error),
     };
   }

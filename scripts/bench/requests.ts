@@ -154,7 +154,7 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 function excessReason(kind: string, calls: readonly Call[], needed: number): string {
   const ofKind = calls.filter((call) => call.kind === kind);
   if (OBSERVE.has(kind)) {
-    return 'polls that found the operation still running: one `operations.wait` per operation (the API has it) sees completion in one request';
+    return 'polls that found the operation still running: the price of seeing completion early (first poll after 100 ms, then ×1.5 up to 2 s); `operations.wait` would need one request, but the Run client cannot send it over REST';
   }
   if (SPECULATIVE.has(kind) && ofKind.filter((call) => call.status === 404).length > needed) {
     return 'answered 404: sent with the service read, before it was known the service does not exist, so reads and checks take one round trip instead of two (the price of saving L on a create)';

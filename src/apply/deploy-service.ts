@@ -83,7 +83,11 @@ async function start(
     // Repeated only when Google refused the write unacted (429/503): the update carries the
     // service etag, and a create that meets ALREADY_EXISTS on a repeat is reported as a
     // conflict below, so neither can apply twice.
-    return await withRetry(what, write, deps, { policy: CALL_RETRY, retryable: isRefusedBeforeActing });
+    return await withRetry(what, write, deps, {
+      policy: CALL_RETRY,
+      retryable: isRefusedBeforeActing,
+      write: true,
+    });
   } catch (error) {
     const category = classifyError(error).category;
     if (category === 'conflict' || category === 'already-exists') {

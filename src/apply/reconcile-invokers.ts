@@ -55,6 +55,7 @@ export async function reconcileInvokers(
       deps,
       {
         policy: IAM_RETRY,
+        write: true,
         retryable: (error) => {
           const category = classifyError(error).category;
           return category === 'conflict' || category === 'transient';

@@ -2,7 +2,9 @@
  * The Cloud Run Admin API v2 calls the deploy needs, thin over `@google-cloud/run` (REST
  * transport), behind an interface so waiting and IAM read-modify-write can be driven by tests.
  */
-import { type protos, RevisionsClient, ServicesClient } from '@google-cloud/run';
+import type { protos } from '@google-cloud/run';
+import { RevisionsClient } from '@google-cloud/run/build/src/v2/revisions_client.js';
+import { ServicesClient } from '@google-cloud/run/build/src/v2/services_client.js';
 import type { AuthClient } from 'google-auth-library';
 import type { Endpoints } from '../google/endpoints.ts';
 import { classifyError } from '../google/errors.ts';

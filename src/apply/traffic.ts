@@ -5,6 +5,7 @@
  */
 
 import { ActionError, withContext } from '../errors.ts';
+import { CANCELLED_REMEDY } from '../google/cancellation.ts';
 import { classifyError, isRefusedBeforeActing } from '../google/errors.ts';
 import { CALL_RETRY, type RetryDeps, withRetry } from '../google/retry.ts';
 import { OUTPUT_ONLY } from '../plan/desired-service.ts';
@@ -75,6 +76,7 @@ export async function applyTraffic(
     operation = await withRetry(what, () => api.updateService(request, options.validateOnly), deps, {
       policy: CALL_RETRY,
       retryable: isRefusedBeforeActing,
+      write: true,
     });
   } catch (error) {
     const info = classifyError(error);
@@ -220,6 +222,14 @@ export async function runCanary(api: RunApi, input: CanaryInput, deps: CanaryDep
         });
       }
       failure = withContext(step, error);
+    }
+    if (deps.signal?.aborted) {
+      // Cancelled: no restore (one more write after the signal). The traffic stays where the
+      // last completed step put it, and a re-run converges.
+      throw new ActionError(
+        `${failure.message}; the last completed step left the traffic at ${describeTraffic(normalizeTraffic(current.traffic))}`,
+        { remedy: CANCELLED_REMEDY, cause: failure },
+      );
     }
     await restore(api, current, before, split, options, deps, failure);
     throw new ActionError(failure.message, {

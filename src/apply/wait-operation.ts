@@ -1,15 +1,20 @@
 /**
  * Waiting for a long-running operation with our own bound: gax's `op.promise()` polls forever.
- * The first poll comes early because most deploys of a small change finish in seconds.
+ * Polling, not `operations.wait`: the Run client's REST transport cannot send `:wait` (the
+ * `WaitOperation` method in its bundled google/longrunning proto has no HTTP rule, so the
+ * client's rule for it is dropped and the call throws). Polls start early and often because
+ * most deploys of a small change finish in seconds; the 2 s cap bounds how late a long deploy
+ * is seen, at about 30 `operations.get` a minute.
  */
 import { ActionError } from '../errors.ts';
+import { cancelledAt, isCancellation, untilCancelled } from '../google/cancellation.ts';
 import { classifyError, isTransient } from '../google/errors.ts';
 import type { RetryDeps } from '../google/retry.ts';
 import type { OperationState, PendingOperation } from './run-api.ts';
 
-export const POLL_FIRST_MS = 250;
+export const POLL_FIRST_MS = 100;
 export const POLL_FACTOR = 1.5;
-export const POLL_MAX_MS = 5_000;
+export const POLL_MAX_MS = 2_000;
 /**
  * A poll that keeps failing is an outage of the poll, not a slow deploy: give up after this many
  * failures in a row, or once they have lasted this long (a poll that times out costs a whole
@@ -19,7 +24,7 @@ export const POLL_FAILURES_IN_A_ROW = 5;
 export const POLL_FAILURE_BUDGET_MS = 20_000;
 
 export type FinishedOperation = Exclude<OperationState, { readonly done: false }>;
-export type WaitDeps = Pick<RetryDeps, 'sleep' | 'now' | 'log'>;
+export type WaitDeps = Pick<RetryDeps, 'sleep' | 'now' | 'log' | 'signal'>;
 
 /**
  * The finished state; an ActionError when `timeoutMs` passes first, when a poll fails for good,
@@ -34,9 +39,16 @@ export async function waitForOperation(
   const deadline = deps.now() + timeoutMs;
   let state = operation.initial;
   let delay = POLL_FIRST_MS;
+  // Polls are spaced from the start of the previous one (the first from now), not from
+  // its answer: a poll's own round trip does not stretch the schedule.
+  let lastStart = deps.now();
   let failures = 0;
   let failingSince = 0;
+  // Cancelled, we stop waiting at once; the operation itself carries on at Cloud Run.
+  const stopped = (signal: AbortSignal) =>
+    cancelledAt(signal, `waiting for ${what}`, 'stopped waiting; Cloud Run may still finish it');
   while (!state.done) {
+    if (deps.signal?.aborted) throw stopped(deps.signal);
     const left = deadline - deps.now();
     if (left <= 0) {
       throw new ActionError(
@@ -47,13 +59,16 @@ export async function waitForOperation(
         },
       );
     }
-    await deps.sleep(Math.min(delay, left));
+    const pause = Math.min(lastStart + delay - deps.now(), left);
+    if (pause > 0) await untilCancelled(deps.sleep(pause), deps.signal, stopped);
     delay = Math.min(delay * POLL_FACTOR, POLL_MAX_MS);
     const started = deps.now();
+    lastStart = started;
     try {
-      state = await operation.poll();
+      state = await untilCancelled(operation.poll(), deps.signal, stopped);
       failures = 0;
     } catch (error) {
+      if (isCancellation(error)) throw error;
       if (failures === 0) failingSince = started;
       failures++;
       const streakMs = deps.now() - failingSince;

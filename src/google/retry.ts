@@ -1,4 +1,5 @@
 import { describe } from '../errors.ts';
+import { cancelledAt, isCancellation, untilCancelled } from './cancellation.ts';
 import { classifyError, isTransient, retryAfterMs } from './errors.ts';
 
 /** The clock, randomness, sleep and log a retry loop uses, injected so tests are deterministic. */
@@ -9,6 +10,8 @@ export interface RetryDeps {
   /** Milliseconds since the epoch. */
   readonly now: () => number;
   readonly log: (message: string) => void;
+  /** The run's cancellation: no attempt starts after it, and the one in flight is abandoned. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RetryPolicy {
@@ -45,6 +48,8 @@ export interface RetryOptions {
   readonly policy?: RetryPolicy;
   /** Which errors deserve another attempt; transient ones by default. 400/401/403 never are. */
   readonly retryable?: (error: unknown) => boolean;
+  /** The operation changes something: cancelled in flight, its outcome is unknown (and said so). */
+  readonly write?: boolean;
 }
 
 /** A bad request, bad credentials or a refusal: repeating it cannot help. */
@@ -70,10 +75,17 @@ export async function withRetry<T>(
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const retryable = options.retryable ?? isTransient;
   const started = deps.now();
+  const { signal } = deps;
+  const inFlight = options.write ? 'the request was sent; its outcome is unknown' : 'abandoned in flight';
   for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) throw cancelledAt(signal, what, attempt === 1 ? 'not started' : 'not retried');
     try {
-      return await operation(attempt);
+      return await untilCancelled(operation(attempt), signal, (aborted) =>
+        cancelledAt(aborted, what, inFlight),
+      );
     } catch (error) {
+      if (isCancellation(error)) throw error;
+      if (signal?.aborted) throw cancelledAt(signal, what, inFlight);
       if (NEVER_RETRIED.has(classifyError(error).httpStatus ?? 0) || !retryable(error)) throw error;
       const elapsed = deps.now() - started;
       const wait = Math.max(backoffMs(attempt, policy, deps.random), retryAfterMs(error, deps.now()) ?? 0);
@@ -84,7 +96,9 @@ export async function withRetry<T>(
         throw error;
       }
       deps.log(`${what} failed (attempt ${attempt}): ${describe(error)}; retrying in ${seconds(wait)} s.`);
-      await deps.sleep(wait);
+      await untilCancelled(deps.sleep(wait), signal, (aborted) =>
+        cancelledAt(aborted, what, `not retried after attempt ${attempt} failed (${describe(error)})`),
+      );
     }
   }
 }
@@ -94,11 +108,17 @@ function seconds(ms: number): string {
 }
 
 /**
- * Rejects with a `TimeoutError` (classified transient) when `run` takes longer than `ms`. For
- * requests whose library offers no timeout of its own (google-auth-library's STS call); the
- * abandoned request ends with its socket.
+ * Rejects with a `TimeoutError` (classified transient) when `run` takes longer than `ms`, and with
+ * a CancelledError as soon as `signal` aborts. For requests whose library offers no timeout of its
+ * own (google-auth-library's STS call); the abandoned request ends with its socket.
  */
-export async function withDeadline<T>(run: () => Promise<T>, ms: number, what: string): Promise<T> {
+export async function withDeadline<T>(
+  run: () => Promise<T>,
+  ms: number,
+  what: string,
+  signal?: AbortSignal,
+): Promise<T> {
+  if (signal?.aborted) throw cancelledAt(signal, what, 'not started');
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -107,7 +127,9 @@ export async function withDeadline<T>(run: () => Promise<T>, ms: number, what: s
     );
   });
   try {
-    return await Promise.race([run(), deadline]);
+    return await untilCancelled(Promise.race([run(), deadline]), signal, (aborted) =>
+      cancelledAt(aborted, what, 'abandoned in flight'),
+    );
   } finally {
     clearTimeout(timer);
   }

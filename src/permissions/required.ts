@@ -25,6 +25,13 @@ export interface TargetFacts {
   readonly runtimeServiceAccount: string | undefined;
   /** Whether the run writes the service's invoker bindings (`invokers` listed or `public`). */
   readonly managesInvokers: boolean;
+  /**
+   * `deploy`: a new revision; `move`: a promotion or rollback, which only updates the service's
+   * traffic (Cloud Run still checks actAs on its runtime account for any update).
+   */
+  readonly release: 'deploy' | 'move';
+  /** Whether canary health checks call the (private) service as the deployer. */
+  readonly invokesAsDeployer: boolean;
 }
 
 export interface RequirementInput {
@@ -55,11 +62,14 @@ export function requirementInputFromSettings(
     readsRevisions,
     targets: settings.targets.map(({ service, region }) => {
       const name = serviceResourceName(settings.project.id, region, service.name);
+      const move = settings.release.kind !== 'deploy';
       return {
         service: name,
         exists: exists(name),
         runtimeServiceAccount: service.runtimeServiceAccount,
-        managesInvokers: service.invokers !== undefined || service.public,
+        managesInvokers: !move && (service.invokers !== undefined || service.public),
+        release: move ? 'move' : 'deploy',
+        invokesAsDeployer: !move && service.canary !== undefined && !service.public,
       };
     }),
   };
@@ -100,13 +110,25 @@ export function requiredPermissions(input: RequirementInput): Requirement[] {
       continue;
     }
     need('run.services.get', scope, `read ${label}`);
-    need(
-      target.exists ? 'run.services.update' : 'run.services.create',
-      scope,
-      `${target.exists ? 'update' : 'create'} ${label}`,
-    );
-    need('run.operations.get', project, `wait for the deployment of ${label}`);
-    if (input.readsRevisions) need('run.revisions.get', project, `read the new revision of ${label}`);
+    if (target.release === 'move') {
+      need('run.services.update', scope, `move the traffic of ${label}`);
+      need('run.operations.get', project, `wait for the traffic change of ${label}`);
+      if (input.readsRevisions) need('run.revisions.get', project, `check the revision named for ${label}`);
+    } else {
+      need(
+        target.exists ? 'run.services.update' : 'run.services.create',
+        scope,
+        `${target.exists ? 'update' : 'create'} ${label}`,
+      );
+      need('run.operations.get', project, `wait for the deployment of ${label}`);
+      if (input.readsRevisions) need('run.revisions.get', project, `read the new revision of ${label}`);
+      // A canary runs only on a service that already serves (its first deploy takes the traffic).
+      // With managed invokers the run itself binds the deployer (settings require it listed)
+      // before the first health check; otherwise the permission must already be there.
+      if (target.invokesAsDeployer && target.exists && !target.managesInvokers) {
+        need('run.routes.invoke', scope, `health-check the canary of ${label} through its tag URL`);
+      }
+    }
     if (target.managesInvokers) {
       need('run.services.getIamPolicy', scope, `read invokers of ${label}`);
       need('run.services.setIamPolicy', scope, `set invokers of ${label}`);

@@ -1,16 +1,17 @@
 /**
  * Cloud Run enums arrive as names from `getService` and as numbers from operation results (see
  * notes): everything here compares names. Numbers come from the library's own protos, never from
- * list positions.
+ * list positions: the JSON descriptor its clients load (not the 1.2 MB static protos module, which
+ * would load with them).
  */
-import { protos } from '@google-cloud/run';
+import runProtos from '@google-cloud/run/build/protos/protos.json' with { type: 'json' };
 import type { Ingress } from '../settings/types.ts';
 
-const v2 = protos.google.cloud.run.v2;
+const v2 = runProtos.nested.google.nested.cloud.nested.run.nested.v2.nested;
 
-export const INGRESS = v2.IngressTraffic;
-export const TRAFFIC_TYPE = v2.TrafficTargetAllocationType;
-export const CONDITION_STATE = v2.Condition.State;
+export const INGRESS = v2.IngressTraffic.values;
+export const TRAFFIC_TYPE = v2.TrafficTargetAllocationType.values;
+export const CONDITION_STATE = v2.Condition.nested.State.values;
 
 /** The enum name of `value` (a name or a number); `undefined` for unset or unspecified (0). */
 export function enumName(table: object, value: string | number | null | undefined): string | undefined {
@@ -45,23 +46,18 @@ export function ingressLabel(value: string | number | null | undefined): string 
 /** Names of every zero value of the Cloud Run enums (proto3 defaults that decode as names). */
 const ZERO_NAMES: ReadonlySet<string> = (() => {
   const names = new Set<string>();
-  const seen = new Set<unknown>();
+  // A descriptor node: an enum has `values`, a message or package has `nested`.
   const visit = (node: unknown): void => {
-    if ((typeof node !== 'object' && typeof node !== 'function') || node === null || seen.has(node)) return;
-    seen.add(node);
-    const entries = Object.entries(node);
-    if (
-      typeof node === 'object' &&
-      entries.length > 0 &&
-      entries.every(([, value]) => typeof value === 'number')
-    ) {
-      for (const [name, value] of entries) if (value === 0) names.add(name);
-      return;
+    if (typeof node !== 'object' || node === null) return;
+    if ('values' in node && typeof node.values === 'object' && node.values !== null) {
+      for (const [name, value] of Object.entries(node.values)) if (value === 0) names.add(name);
     }
-    for (const [key, value] of entries) if (/^[A-Z]/.test(key)) visit(value);
+    if ('nested' in node && typeof node.nested === 'object' && node.nested !== null) {
+      for (const child of Object.values(node.nested)) visit(child);
+    }
   };
-  visit(v2);
-  visit(protos.google.api.LaunchStage);
+  visit(runProtos.nested.google.nested.cloud.nested.run.nested.v2);
+  visit(runProtos.nested.google.nested.api.nested.LaunchStage);
   return names;
 })();
 

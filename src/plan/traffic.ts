@@ -339,6 +339,12 @@ export function describeTraffic(traffic: Traffic): string {
     .join(', ');
 }
 
+/** The split in effect, as the service's traffic statuses report it (empty when none). */
+export function describeServing(service: RunService): string {
+  const statuses = service.trafficStatuses ?? [];
+  return statuses.length === 0 ? '' : describeTraffic(normalizeTraffic(statuses));
+}
+
 function destination(target: TrafficTarget): string {
   return target.kind === 'latest' ? 'LATEST' : target.revision;
 }

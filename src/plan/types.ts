@@ -3,6 +3,7 @@
  * `Settings` and what was read from Google, carried out by `apply/`, rendered by `report/`.
  */
 import type { protos } from '@google-cloud/run';
+import type { ReleasePlan } from './release.ts';
 
 /** A Cloud Run v2 Service as the client library reads and writes it. */
 export type RunService = protos.google.cloud.run.v2.IService;
@@ -18,7 +19,8 @@ export interface TargetRef {
   readonly name: string;
 }
 
-export type ServiceAction = 'create' | 'update' | 'none';
+/** `traffic`: a promotion or rollback, which moves traffic and deploys nothing. */
+export type ServiceAction = 'create' | 'update' | 'traffic' | 'none';
 
 /**
  * One human-readable difference. `before`/`after` are display strings, `undefined` when the
@@ -50,13 +52,15 @@ export interface TargetPlan {
   readonly target: TargetRef;
   readonly action: ServiceAction;
   readonly changes: readonly FieldChange[];
-  /** The Service to send (create or update); for `none`, what would have been sent. */
+  /** The Service to send (create or update); for `none`, what would have been sent; for `traffic`, the service as read. */
   readonly desired: RunService;
-  /** The fresh revision name set in `desired.template.revision`. */
+  /** The fresh revision name set in `desired.template.revision`; for `traffic`, the revision that gets the traffic. */
   readonly revisionName: string;
   /** Full name of the revision serving before this run (`latestReadyRevision`), if any. */
   readonly previousRevision: string | undefined;
   readonly invokers: InvokerPlan;
+  /** What happens to traffic: with the deploy, after it (canary), or instead of one. */
+  readonly release: ReleasePlan;
 }
 
 export interface Plan {

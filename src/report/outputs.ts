@@ -10,6 +10,8 @@ export interface Outputs {
   readonly revision: string;
   readonly previous_revision: string;
   readonly changed: string;
+  readonly tag_url: string;
+  readonly traffic: string;
   readonly plan: string;
   readonly summary: string;
 }
@@ -31,6 +33,8 @@ export function outputsFor(record: RunRecord, plan: PlanJson): Outputs {
     region: result.target.region,
     status: result.status,
     url: result.url ?? null,
+    tagUrl: result.tagUrl ?? null,
+    traffic: result.traffic ?? null,
     revision: short(result.outcome?.revision) || null,
     previousRevision: short(result.outcome?.plan.previousRevision) || null,
     invokers: result.outcome
@@ -46,6 +50,8 @@ export function outputsFor(record: RunRecord, plan: PlanJson): Outputs {
     revision: short(first?.outcome?.revision),
     previous_revision: short(first?.outcome?.plan.previousRevision),
     changed: String(changed),
+    tag_url: first?.tagUrl ?? '',
+    traffic: first?.traffic ?? '',
     plan: JSON.stringify(plan),
     summary: JSON.stringify(summary),
   };

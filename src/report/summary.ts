@@ -3,6 +3,7 @@
 import type { Finding, PreflightResult } from '../permissions/evaluate.ts';
 import { shortName } from '../plan/resource-names.ts';
 import type { FieldChange, Plan, TargetPlan } from '../plan/types.ts';
+import type { Release } from '../settings/types.ts';
 import { code, details, table } from './markdown.ts';
 import type { RunRecord, TargetResult } from './types.ts';
 
@@ -57,6 +58,7 @@ function overview(record: RunRecord): string {
     'Policy',
     record.policyFile === undefined ? 'none: inputs only, invokers unmanaged' : code(record.policyFile),
   ]);
+  if (record.release !== undefined) rows.push(['Release', describeRelease(record.release)]);
   if (record.image !== undefined) {
     rows.push([
       'Image',
@@ -70,6 +72,27 @@ function overview(record: RunRecord): string {
   }
   if (record.claimCheck !== undefined) rows.push(['Claim check', record.claimCheck]);
   return table(['', ''], rows);
+}
+
+function describeRelease(release: Release): string {
+  switch (release.kind) {
+    case 'promote': {
+      const to = release.to;
+      const where =
+        'tag' in to
+          ? `tag ${code(to.tag)}`
+          : 'revision' in to
+            ? code(to.revision)
+            : 'the revision this workflow run deployed';
+      return `promote: all traffic to ${where}, no deploy`;
+    }
+    case 'rollback':
+      return `rollback: all traffic to ${'revision' in release.to ? code(release.to.revision) : 'the revision that served before the last release'}, no deploy`;
+    case 'deploy':
+      return release.traffic === 'none'
+        ? `deploy without traffic, tag ${code(release.tag ?? '')}`
+        : `deploy with traffic${release.tag === undefined ? '' : `, tag ${code(release.tag)}`}`;
+  }
 }
 
 function permissions(result: PreflightResult): string {
@@ -93,10 +116,13 @@ function results(list: readonly TargetResult[]): string {
     `${result.target.service} (${result.target.region})`,
     STATUS_LABEL[result.status],
     result.outcome?.revision === undefined ? '' : code(shortName(result.outcome.revision)),
-    result.url ?? '',
+    result.traffic ?? '',
+    [result.url, result.tagUrl === undefined ? undefined : `tag: ${result.tagUrl}`]
+      .filter((url) => url !== undefined)
+      .join('<br>'),
     result.error ?? '',
   ]);
-  return `### Result\n\n${table(['Service', 'Status', 'Serving revision', 'URL', 'Error'], rows)}`;
+  return `### Result\n\n${table(['Service', 'Status', 'Revision', 'Traffic', 'URL', 'Error'], rows)}`;
 }
 
 function planSection(plan: Plan): string {

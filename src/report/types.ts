@@ -1,17 +1,16 @@
 import type { TargetOutcome } from '../apply/apply-target.ts';
 import type { PreflightResult } from '../permissions/evaluate.ts';
 import type { Plan, TargetRef } from '../plan/types.ts';
-import type { Mode, Settings } from '../settings/types.ts';
+import type { Mode, Release, Settings } from '../settings/types.ts';
+import type { ServingFacts } from './serving.ts';
 
 /** How one target ended. */
 export type TargetStatus = 'deployed' | 'unchanged' | 'planned' | 'failed';
 
-export interface TargetResult {
+export interface TargetResult extends ServingFacts {
   readonly target: TargetRef;
   readonly status: TargetStatus;
   readonly outcome: TargetOutcome | undefined;
-  /** The service URL, when the service exists. */
-  readonly url: string | undefined;
   readonly error: string | undefined;
 }
 
@@ -21,6 +20,7 @@ export interface TargetResult {
  */
 export interface RunRecord {
   mode: Mode | undefined;
+  release: Release | undefined;
   policyFile: string | undefined;
   image: string | undefined;
   imagePinned: boolean | undefined;
@@ -40,6 +40,7 @@ export interface RunRecord {
 export function emptyRecord(): RunRecord {
   return {
     mode: undefined,
+    release: undefined,
     policyFile: undefined,
     image: undefined,
     imagePinned: undefined,

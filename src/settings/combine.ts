@@ -8,8 +8,10 @@ import { DEFAULT_TOKEN_LIFETIME_SECONDS, formatDuration } from './durations.ts';
 import { inRepository } from './image.ts';
 import type { Inputs } from './inputs.ts';
 import type { Pinned, Policy, PolicyService } from './policy.ts';
-import { inputProblem, SettingsError, show } from './problems.ts';
-import type { DeployTarget, SecretReference, ServiceSettings, Settings, SourceSpan } from './types.ts';
+import { at, inputProblem, SettingsError, show } from './problems.ts';
+import { type ReleaseTarget, resolveReleases, trafficOnly } from './release.ts';
+import { ALL_SERVICES, selectTargets } from './select-targets.ts';
+import type { DeployTarget, SecretReference, ServiceSettings, Settings } from './types.ts';
 
 const DEFAULT_POLICY = '.github/cloud-run.yml';
 
@@ -20,16 +22,12 @@ export function combine(inputs: Inputs, policy: Policy | undefined): Settings {
   return settings;
 }
 
-function at(span: SourceSpan): string {
-  return `${span.file}:${span.line}:${span.column}`;
-}
-
 function audienceFor(inputs: Inputs, provider: string): string {
   return inputs.audience ?? `https://iam.${inputs.universeDomain}/${provider}`;
 }
 
 function fromInputs(inputs: Inputs, problems: ActionError[]): Settings | undefined {
-  const required = (name: string, value: string | undefined, example: string): string | undefined => {
+  const required = <T>(name: string, value: T | undefined, example: string): T | undefined => {
     if (value === undefined) {
       problems.push(
         inputProblem(
@@ -53,21 +51,24 @@ function fromInputs(inputs: Inputs, problems: ActionError[]): Settings | undefin
     inputs.serviceAccount,
     'deployer@demo-project.iam.gserviceaccount.com',
   );
-  const service = required('service', inputs.service, 'hello');
-  const region = required('region', inputs.region, 'us-central1');
-  const image = required('image', inputs.image, 'us-docker.pkg.dev/demo-project/apps/hello:v1');
+  const service = single('service', required('service', inputs.service, 'hello'), problems);
+  const region = single('region', required('region', inputs.region, 'us-central1'), problems);
+  // promote_to and rollback_to deploy nothing: an image there is refused by resolveRelease.
+  const image =
+    trafficOnly(inputs) === undefined
+      ? required('image', inputs.image, 'us-docker.pkg.dev/demo-project/apps/hello:v1')
+      : inputs.image;
   if (
     projectId === undefined ||
     projectNumber === undefined ||
     provider === undefined ||
     serviceAccount === undefined ||
     service === undefined ||
-    region === undefined ||
-    image === undefined
+    region === undefined
   ) {
     return undefined;
   }
-  const serviceSettings: ServiceSettings = Object.freeze({
+  const selected: ServiceSettings = {
     name: service,
     regions: Object.freeze([region]),
     runtimeServiceAccount: undefined,
@@ -85,8 +86,24 @@ function fromInputs(inputs: Inputs, problems: ActionError[]): Settings | undefin
     labels: emptyRecord<string>(),
     public: false,
     invokers: undefined,
+    canary: undefined,
     span: undefined,
-  });
+  };
+  const resolved = resolveReleases(
+    inputs,
+    [
+      {
+        service: selected,
+        regions: [region],
+        project: { id: projectId, number: projectNumber },
+        deployer: serviceAccount,
+        invokersSpan: undefined,
+      },
+    ],
+    problems,
+  );
+  if (resolved === undefined || (image === undefined && trafficOnly(inputs) === undefined)) return undefined;
+  const serviceSettings: ServiceSettings = Object.freeze({ ...selected, canary: resolved.canaries[0] });
   return Object.freeze({
     mode: inputs.mode,
     project: Object.freeze({ id: projectId, number: projectNumber }),
@@ -102,6 +119,7 @@ function fromInputs(inputs: Inputs, problems: ActionError[]): Settings | undefin
       excessPermissions: inputs.excessPermissions ?? 'fail',
     }),
     targets: Object.freeze([Object.freeze({ service: serviceSettings, region })]),
+    release: Object.freeze(resolved.release),
     image,
     waitTimeoutSeconds: inputs.waitTimeoutSeconds,
     policyFile: undefined,
@@ -152,37 +170,39 @@ function fromPolicy(inputs: Inputs, policy: Policy, problems: ActionError[]): Se
     );
   }
 
-  const selected = selectService(inputs, policy, problems);
-  const regions =
-    selected === undefined ? undefined : selectRegions(inputs, selected.settings, policy, problems);
+  const selected = selectTargets(inputs.service, inputs.region, policy, problems);
   const image = inputs.image;
-  if (image === undefined) {
+  const deploys = trafficOnly(inputs) === undefined;
+  if (image === undefined && deploys) {
     problems.push(
       inputProblem(
         'image',
         'is required',
-        'Set image to the container image to deploy, e.g. image: us-docker.pkg.dev/demo-project/apps/hello@sha256:DIGEST.',
+        'Set image to the container image to deploy, e.g. image: us-docker.pkg.dev/demo-project/apps/hello@sha256:DIGEST, or set promote_to or rollback_to to move traffic without deploying.',
       ),
     );
-  } else if (selected !== undefined) {
-    const repository = selected.settings.imageRepository;
-    if (repository !== undefined && !inRepository(image, repository)) {
-      const where =
-        selected.imageRepositorySpan === undefined ? policy.file : at(selected.imageRepositorySpan);
-      problems.push(
-        inputProblem(
-          'image',
-          `'${image}' is not in the repository '${repository}' that the policy allows for service '${selected.settings.name}' (${where})`,
-          `Build and push the image to ${repository}, e.g. ${repository}:TAG or ${repository}@sha256:DIGEST.`,
-        ),
-      );
-    }
+  } else if (image !== undefined && deploys) {
+    for (const { service } of selected ?? []) checkImageRepository(image, service, policy, problems);
   }
-  if (selected === undefined || regions === undefined || image === undefined) return undefined;
+  if (selected === undefined) return undefined;
+  const project = { id: policy.projectId.value, number: policy.projectNumber.value };
+  const releaseTargets: ReleaseTarget[] = selected.map(({ service, regions }) => ({
+    service: service.settings,
+    regions,
+    project,
+    deployer: policy.serviceAccount.value,
+    invokersSpan: service.invokersSpan,
+  }));
+  const resolved = resolveReleases(inputs, releaseTargets, problems);
+  if (resolved === undefined || (image === undefined && deploys)) return undefined;
+  const targets: DeployTarget[] = selected.flatMap(({ service, regions }, index) => {
+    const settings: ServiceSettings = Object.freeze({
+      ...service.settings,
+      canary: resolved.canaries[index],
+    });
+    return regions.map((region) => Object.freeze({ service: settings, region }));
+  });
   const provider = policy.workloadIdentityProvider.value;
-  const targets: DeployTarget[] = regions.map((region) =>
-    Object.freeze({ service: selected.settings, region }),
-  );
   return Object.freeze({
     mode: inputs.mode,
     project: Object.freeze({ id: policy.projectId.value, number: policy.projectNumber.value }),
@@ -198,6 +218,7 @@ function fromPolicy(inputs: Inputs, policy: Policy, problems: ActionError[]): Se
       excessPermissions: policy.excessPermissions?.value ?? inputs.excessPermissions ?? 'fail',
     }),
     targets: Object.freeze(targets),
+    release: Object.freeze(resolved.release),
     image,
     waitTimeoutSeconds: inputs.waitTimeoutSeconds,
     policyFile: policy.file,
@@ -209,50 +230,44 @@ function prComment(inputs: Inputs): Settings['prComment'] {
   return Object.freeze({ enabled: inputs.prComment, githubToken: inputs.githubToken });
 }
 
-function selectService(inputs: Inputs, policy: Policy, problems: ActionError[]): PolicyService | undefined {
-  const names = policy.services.map((service) => service.settings.name);
-  if (inputs.service === undefined) {
-    const [only] = policy.services;
-    if (policy.services.length === 1 && only !== undefined) return only;
-    problems.push(
-      inputProblem(
-        'service',
-        `is required: the policy ${policy.file} declares several services`,
-        `Set service to one of: ${names.join(', ')}.`,
-      ),
-    );
-    return undefined;
-  }
-  const found = policy.services.find((service) => service.settings.name === inputs.service);
-  if (found === undefined) {
-    problems.push(
-      inputProblem(
-        'service',
-        `'${inputs.service}' is not declared in the policy ${policy.file}`,
-        `Set service to one of: ${names.join(', ')}, or declare it under services.`,
-      ),
-    );
-  }
-  return found;
-}
-
-function selectRegions(
-  inputs: Inputs,
-  service: ServiceSettings,
-  policy: Policy,
+/** Without a policy a run deploys one service to one region: a list (or `all`) needs the policy's services. */
+function single(
+  name: string,
+  listed: readonly string[] | undefined,
   problems: ActionError[],
-): readonly string[] | undefined {
-  if (inputs.region === undefined) return service.regions;
-  if (service.regions.includes(inputs.region)) return [inputs.region];
-  const where = service.span === undefined ? policy.file : at(service.span);
+): string | undefined {
+  if (listed === undefined) return undefined;
+  const [only] = listed;
+  if (listed.length === 1 && only !== undefined && !(name === 'service' && only === ALL_SERVICES))
+    return only;
+  const what = name === 'service' ? 'several services (or all)' : 'several regions';
   problems.push(
     inputProblem(
-      'region',
-      `'${inputs.region}' is not a region of service '${service.name}' in the policy (${where})`,
-      `Set region to one of: ${service.regions.join(', ')}, or leave it empty to deploy to all of them.`,
+      name,
+      `${show(listed.join(', '))} selects ${what}, which needs a policy file (none at ${DEFAULT_POLICY} or the policy input)`,
+      `Set ${name} to one ${name}, or add a policy file that declares the ${name === 'service' ? 'services and their regions' : "service's regions"}.`,
     ),
   );
   return undefined;
+}
+
+/** The image must lie in the service's `image_repository`, when the policy sets one. */
+function checkImageRepository(
+  image: string,
+  selected: PolicyService,
+  policy: Policy,
+  problems: ActionError[],
+): void {
+  const repository = selected.settings.imageRepository;
+  if (repository === undefined || inRepository(image, repository)) return;
+  const where = selected.imageRepositorySpan === undefined ? policy.file : at(selected.imageRepositorySpan);
+  problems.push(
+    inputProblem(
+      'image',
+      `'${image}' is not in the repository '${repository}' that the policy allows for service '${selected.settings.name}' (${where})`,
+      `Build and push the image to ${repository}, e.g. ${repository}:TAG or ${repository}@sha256:DIGEST.`,
+    ),
+  );
 }
 
 function emptyRecord<T>(): Readonly<Record<string, T>> {

@@ -35,3 +35,7 @@ export const REQUEST_TIMEOUT: DurationRange = { min: 1, max: 3600 };
 export const WAIT_TIMEOUT: DurationRange = { min: 10, max: 6 * 3600 };
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 600;
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 600;
+/** Pause after a canary step before its health check. */
+export const CANARY_WAIT: DurationRange = { min: 0, max: 3600 };
+/** Timeout of one health-check request. */
+export const HEALTH_CHECK_TIMEOUT: DurationRange = { min: 1, max: 60 };

@@ -6,13 +6,16 @@
 import type { ActionError } from '../errors.ts';
 import { COMMIT_LABEL, MANAGED_BY_LABEL } from '../plan/labels.ts';
 import {
+  CANARY_WAIT,
   type DurationRange,
   describeRange,
+  HEALTH_CHECK_TIMEOUT,
   parseDuration,
   REQUEST_TIMEOUT,
   TOKEN_LIFETIME,
 } from './durations.ts';
 import { fileProblem, show } from './problems.ts';
+import { deployerNotInvoker, lacksDeployerInvoker, STEPS_REMEDY, stepsProblem } from './release-values.ts';
 import { checkCpu, checkCpuForMemory, checkMemory } from './resources.ts';
 import { pointerSegment, type YamlTree, type YamlValue } from './yaml-tree.ts';
 
@@ -37,6 +40,7 @@ export function checkRules(tree: YamlTree, flagged: ReadonlySet<string>): Action
 
   const root = tree.data;
   const deployer = field(root, '', 'deployer');
+  const deployerEmail = field(deployer, '/deployer', 'service_account');
   if (isEntries(deployer)) {
     checkDuration(
       report,
@@ -131,8 +135,65 @@ export function checkRules(tree: YamlTree, flagged: ReadonlySet<string>): Action
       );
     }
     checkPublic(report, flagged, service, at, where);
+    const canary = field(service, at, 'canary');
+    if (isEntries(canary)) {
+      checkCanary(report, flagged, canary, `${at}/canary`, `${where}.canary`);
+      const invokers = field(service, at, 'invokers');
+      if (
+        typeof deployerEmail === 'string' &&
+        (invokers === undefined || Array.isArray(invokers)) &&
+        !flagged.has(`${at}/public`) &&
+        lacksDeployerInvoker(service.public === true, invokers, deployerEmail)
+      ) {
+        const finding = deployerNotInvoker(where, deployerEmail);
+        report(`${at}/invokers`, 'key', finding.what, finding.remedy);
+      }
+    }
   });
   return problems;
+}
+
+/** Steps increasing to 100 (the schema checks each is a whole number in 1..100), and the durations' ranges. */
+function checkCanary(
+  report: Report,
+  flagged: ReadonlySet<string>,
+  canary: Entries,
+  at: string,
+  where: string,
+): void {
+  const steps = canary.steps;
+  if (
+    Array.isArray(steps) &&
+    !flagged.has(`${at}/steps`) &&
+    steps.every(
+      (step: YamlValue, index: number) => typeof step === 'number' && !flagged.has(`${at}/steps/${index}`),
+    )
+  ) {
+    const problem = stepsProblem(steps.filter((step): step is number => typeof step === 'number'));
+    if (problem !== undefined) {
+      const pointer = problem.index === undefined ? `${at}/steps` : `${at}/steps/${problem.index}`;
+      report(pointer, 'value', `${where}.steps ${problem.why}`, STEPS_REMEDY);
+    }
+  }
+  checkDuration(
+    report,
+    flagged.has(`${at}/wait`) ? undefined : canary.wait,
+    `${at}/wait`,
+    `${where}.wait`,
+    CANARY_WAIT,
+    'The pause after each step, before its health check.',
+  );
+  const health = canary.health_check;
+  if (isEntries(health) && !flagged.has(`${at}/health_check`)) {
+    checkDuration(
+      report,
+      flagged.has(`${at}/health_check/timeout`) ? undefined : health.timeout,
+      `${at}/health_check/timeout`,
+      `${where}.health_check.timeout`,
+      HEALTH_CHECK_TIMEOUT,
+      'Each health-check request waits at most this long.',
+    );
+  }
 }
 
 type Report = (pointer: string, at: 'key' | 'value', what: string, remedy: string) => void;

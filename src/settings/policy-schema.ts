@@ -3,10 +3,11 @@
  * with each ajv error turned into a located problem: ajv's instance paths are JSON pointers,
  * which `YamlTree` maps back to the YAML node that holds the value or the key.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import schema from '../../schema/policy.v1.json' with { type: 'json' };
 import type { ActionError } from '../errors.ts';
 import { checkMember, checkServiceAccountEmail, type Finding } from './identities.ts';
+import { getSchema, type PrecompiledValidate } from './policy-validator.generated.ts';
 import { fileProblem, show } from './problems.ts';
 import type { ExcessPermissionsMode, Ingress } from './types.ts';
 import type { YamlTree, YamlValue } from './yaml-tree.ts';
@@ -17,13 +18,9 @@ const FORMATS: Readonly<Record<string, (value: string) => Finding | undefined>> 
   'iam-member': checkMember,
 };
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-for (const [name, check] of Object.entries(FORMATS))
-  ajv.addFormat(name, (value: string) => check(value) === undefined);
-ajv.addSchema(schema, 'policy');
-
-function compiled<T = unknown>(ref: string): ValidateFunction<T> {
-  const validate = ajv.getSchema<T>(ref);
+// Precompiled from the schema by scripts/gen-policy-validator.ts: no ajv compile at start.
+function compiled<T = unknown>(ref: string): PrecompiledValidate<T> {
+  const validate = getSchema<T>(ref);
   if (validate === undefined) throw new Error(`schema/policy.v1.json has no ${ref}`);
   return validate;
 }
@@ -32,7 +29,7 @@ const validatePolicy = compiled<PolicyDocument>('policy');
 
 /** A named definition of the schema (`serviceName`, `region`, ...), for checking action inputs the same way. */
 export function definition(name: string): {
-  readonly validate: ValidateFunction;
+  readonly validate: PrecompiledValidate<unknown>;
   readonly schema: SchemaNode;
 } {
   return { validate: compiled(`policy#/definitions/${name}`), schema: definitionNode(name) };
@@ -77,6 +74,18 @@ export interface ServiceDocument {
   readonly labels?: Readonly<Record<string, string>>;
   readonly public?: boolean;
   readonly invokers?: readonly string[];
+  readonly canary?: CanaryDocument;
+}
+
+export interface CanaryDocument {
+  readonly steps: readonly number[];
+  readonly wait?: string;
+  readonly health_check?: {
+    readonly path?: string;
+    readonly requests?: number;
+    readonly success_ratio?: number;
+    readonly timeout?: string;
+  };
 }
 
 export interface SchemaResult {

@@ -5,10 +5,17 @@
 import type { ActionError } from '../errors.ts';
 import { parseDuration } from './durations.ts';
 import { checkRules } from './policy-rules.ts';
-import { checkSchema, type PolicyDocument, type ServiceDocument } from './policy-schema.ts';
+import {
+  type CanaryDocument,
+  checkSchema,
+  type PolicyDocument,
+  type ServiceDocument,
+} from './policy-schema.ts';
 import type { FilePlace } from './problems.ts';
 import { SettingsError } from './problems.ts';
+import { DEFAULT_CANARY } from './release-values.ts';
 import type {
+  CanarySettings,
   ClaimRules,
   ExcessPermissionsMode,
   SecretReference,
@@ -27,6 +34,8 @@ export interface PolicyService {
   readonly settings: ServiceSettings;
   /** Where `image_repository` is written, when it is. */
   readonly imageRepositorySpan: SourceSpan | undefined;
+  /** Where the `invokers` key is written, when it is. */
+  readonly invokersSpan: SourceSpan | undefined;
 }
 
 export interface Policy {
@@ -123,13 +132,33 @@ function toService(service: ServiceDocument, tree: YamlTree, pointer: string): P
     labels: record(service.labels, (value) => value),
     public: service.public ?? false,
     invokers: frozen(service.invokers),
+    canary: service.canary === undefined ? undefined : toCanary(service.canary),
     span: span(tree.valueAt(pointer)),
   };
   return {
     settings: Object.freeze(settings),
     imageRepositorySpan:
       service.image_repository === undefined ? undefined : span(tree.valueAt(`${pointer}/image_repository`)),
+    invokersSpan: service.invokers === undefined ? undefined : span(tree.keyAt(`${pointer}/invokers`)),
   };
+}
+
+/** The policy's canary with the defaults filled in (inputs may still override each field). */
+function toCanary(canary: CanaryDocument): CanarySettings {
+  const health = canary.health_check ?? {};
+  const defaults = DEFAULT_CANARY.healthCheck;
+  const seconds = (text: string | undefined, fallback: number): number =>
+    (text === undefined ? undefined : parseDuration(text)) ?? fallback;
+  return Object.freeze({
+    steps: Object.freeze([...canary.steps]),
+    waitSeconds: seconds(canary.wait, DEFAULT_CANARY.waitSeconds),
+    healthCheck: Object.freeze({
+      path: health.path ?? defaults.path,
+      requests: health.requests ?? defaults.requests,
+      successRatio: health.success_ratio ?? defaults.successRatio,
+      timeoutSeconds: seconds(health.timeout, defaults.timeoutSeconds),
+    }),
+  });
 }
 
 function frozen(list: readonly string[] | undefined): readonly string[] | undefined {

@@ -4,9 +4,15 @@
  */
 import { ActionError, type ErrorPlace } from '../errors.ts';
 import { MAX_PROBLEMS } from './limits.ts';
+import type { SourceSpan } from './types.ts';
 
 /** A place in a file, 1-based, with the end of the offending node when known. */
 export type FilePlace = Extract<ErrorPlace, { kind: 'file' }>;
+
+/** `file:line:col` of a place in the policy, for messages that point at it. */
+export function at(span: SourceSpan): string {
+  return `${span.file}:${span.line}:${span.column}`;
+}
 
 /** One problem in the policy file: the message starts with `file:line:col`. */
 export function fileProblem(place: FilePlace, what: string, remedy: string): ActionError {

@@ -75,9 +75,65 @@ export interface ServiceSettings {
   readonly public: boolean;
   /** Complete member list for `roles/run.invoker`; `undefined` = invokers not managed. */
   readonly invokers: readonly string[] | undefined;
+  /**
+   * The canary this run carries out for the service (policy `canary:` merged with the
+   * `canary_*`/`health_check_*` inputs, which win field by field). `undefined` when no canary
+   * runs: none declared, `canary_steps: none`, or a release that is not a deploy with traffic.
+   */
+  readonly canary: CanarySettings | undefined;
   /** Where the service is declared, when it comes from a policy file. */
   readonly span: SourceSpan | undefined;
 }
+
+/** The gate between canary steps: GET requests to the canary revision's tag URL. */
+export interface HealthCheckSettings {
+  /** Starts with `/`. */
+  readonly path: string;
+  /** 1..100, sent one after the other. */
+  readonly requests: number;
+  /** 0..1: the share of requests that must answer 2xx. */
+  readonly successRatio: number;
+  /** Per request. */
+  readonly timeoutSeconds: number;
+}
+
+export interface CanarySettings {
+  /** Whole percentages, strictly increasing, ending at 100 (checked in settings). */
+  readonly steps: readonly number[];
+  /** Pause after each step but the last, before its health check. */
+  readonly waitSeconds: number;
+  readonly healthCheck: HealthCheckSettings;
+}
+
+export type TrafficChoice = 'all' | 'none';
+/** What a no-traffic deploy does to a service with no serving revision yet. */
+export type FirstDeployChoice = 'fail' | 'serve';
+
+/** Where `promote_to` moves all traffic. */
+export type PromoteTarget =
+  | { readonly tag: string }
+  | { readonly revision: string }
+  /** The revision this workflow run deployed earlier, from the release record. */
+  | { readonly deployed: true };
+
+/** Where `rollback_to` returns all traffic. */
+export type RollbackTarget = { readonly revision: string } | { readonly previous: true };
+
+/**
+ * What the run does with traffic. `deploy`: a new revision (with `traffic: all` it serves 100%,
+ * through the canary steps when the service has a canary; with `none` it serves nothing and is
+ * reached through its tag). `promote` / `rollback`: no new revision, traffic moves only.
+ */
+export type Release =
+  | {
+      readonly kind: 'deploy';
+      readonly traffic: TrafficChoice;
+      /** Traffic tag of the new revision; required with `none`; `canary` by default for a canary. */
+      readonly tag: string | undefined;
+      readonly firstDeploy: FirstDeployChoice;
+    }
+  | { readonly kind: 'promote'; readonly to: PromoteTarget }
+  | { readonly kind: 'rollback'; readonly to: RollbackTarget };
 
 /** One service in one region: the unit that is planned and deployed. */
 export interface DeployTarget {
@@ -90,8 +146,10 @@ export interface Settings {
   readonly project: { readonly id: string; readonly number: string };
   readonly deployer: DeployerSettings;
   readonly targets: readonly DeployTarget[];
-  /** Container image for deploy and plan (tag or digest). */
-  readonly image: string;
+  /** What happens to traffic (and whether a revision is deployed at all). */
+  readonly release: Release;
+  /** Container image (tag or digest); `undefined` exactly when the release is promote or rollback. */
+  readonly image: string | undefined;
   readonly waitTimeoutSeconds: number;
   /** Path of the policy file that was read, or `undefined` when running from inputs alone. */
   readonly policyFile: string | undefined;

@@ -7,6 +7,7 @@ import { TELL_TALES } from '../permissions/catalog.ts';
 import { defaultComputeServiceAccount } from '../permissions/required.ts';
 import { expandEnvelope } from '../permissions/roles.ts';
 import type { Policy } from '../settings/policy.ts';
+import type { ServiceSettings } from '../settings/types.ts';
 import { ATTRIBUTE_MAPPING, attributeCondition, GITHUB_ISSUER } from './attributes.ts';
 import { deployerPermissions, plannerPermissions, runtimeAccounts } from './role-permissions.ts';
 import type {
@@ -90,6 +91,9 @@ export function buildSetup(policy: Policy): Setup {
       role: SERVICE_ACCOUNT_USER,
       member: `serviceAccount:${deployer}`,
     })),
+    // Also what lets a canary's health check mint the deployer's ID tokens: the workflow's
+    // federated identity holds iam.serviceAccounts.getOpenIdToken through this role, so the
+    // deployer needs no token-creator role on itself.
     ...[deployer, ...(planner === undefined ? [] : [planner])].flatMap((account) =>
       principals.map((member) => ({ serviceAccount: account, role: WORKLOAD_IDENTITY_USER, member })),
     ),
@@ -196,9 +200,21 @@ function secretGrants(policy: Policy): SecretBinding[] {
   return [...seen.values()].sort(byKeys('project', 'secret', 'member'));
 }
 
+/** Services that run a canary and are not public: their health check needs the deployer's ID token. */
+function privateCanaries(policy: Policy): ServiceSettings[] {
+  return policy.services.map(({ settings }) => settings).filter((s) => s.canary !== undefined && !s.public);
+}
+
 function notes(policy: Policy, deployerRole: SetupCustomRole, accounts: readonly string[]): string[] {
   const projectId = policy.projectId.value;
   const out: string[] = [];
+  const deployer = policy.serviceAccount.value;
+  // Listed invokers include the deployer (the policy checks it); unmanaged ones are set by hand.
+  for (const service of privateCanaries(policy).filter((s) => s.invokers === undefined)) {
+    out.push(
+      `${service.name} runs a canary and its invokers are not managed: after its first deploy, grant the deployer roles/run.invoker on it in each region (gcloud run services add-iam-policy-binding ${service.name} --region=REGION --member=serviceAccount:${deployer} --role=roles/run.invoker, for ${service.regions.join(', ')}), or list invokers in the policy with serviceAccount:${deployer} among them.`,
+    );
+  }
   const outside = [...new Set(accounts)].filter(
     (email) =>
       !inProject(email, projectId) && email !== defaultComputeServiceAccount(policy.projectNumber.value),

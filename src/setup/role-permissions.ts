@@ -13,6 +13,8 @@ import { predefinedRole } from '../permissions/roles.ts';
 import type { Policy } from '../settings/policy.ts';
 import type { Mode } from '../settings/types.ts';
 
+const INVOKE = 'run.routes.invoke';
+
 /** Every service of the policy in every region, as it would exist (`exists`) or not yet. */
 function targets(policy: Policy, exists: boolean): TargetFacts[] {
   return policy.services.flatMap(({ settings }) =>
@@ -21,6 +23,8 @@ function targets(policy: Policy, exists: boolean): TargetFacts[] {
       exists,
       runtimeServiceAccount: settings.runtimeServiceAccount,
       managesInvokers: settings.invokers !== undefined || settings.public,
+      release: 'deploy' as const,
+      invokesAsDeployer: settings.canary !== undefined && !settings.public,
     })),
   );
 }
@@ -41,7 +45,10 @@ function projectPermissions(policy: Policy, mode: Mode): Set<string> {
       readsRevisions: true,
     };
     for (const requirement of requiredPermissions(input)) {
-      if (requirement.resource.kind !== 'service-account') permissions.add(requirement.permission);
+      // actAs is granted on each runtime account; invoking a private service comes from its
+      // invokers (a canary's service lists the deployer), never from a project-wide role.
+      if (requirement.resource.kind === 'service-account' || requirement.permission === INVOKE) continue;
+      permissions.add(requirement.permission);
     }
   }
   return permissions;

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/index.js');
+/** The bundle under test; `KEYLESS_DEPLOY_DIST` points at a private build (e.g. while others edit dist/). */
+export const DIST =
+  process.env.KEYLESS_DEPLOY_DIST ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/index.js');
 
 export interface ActionRunOptions {
   /** Inputs by their `action.yml` names; `undefined` values are left out. */
@@ -23,6 +25,21 @@ export interface ActionRunOptions {
   readonly timeoutMs?: number;
   /** Called with the child process once spawned (for cancellation tests). */
   readonly onSpawn?: (pid: number) => void;
+  /** Signals to send the run, as the runner does on cancellation (see `SignalPlan`). */
+  readonly signals?: readonly SignalPlan[];
+}
+
+/** Send `signal` `delayMs` (default 0) after the run's stdout first matches `when`. */
+export interface SignalPlan {
+  readonly signal: NodeJS.Signals;
+  readonly when: RegExp;
+  readonly delayMs?: number;
+}
+
+/** A signal sent, `atMs` after the spawn (comparable with `durationMs`). */
+export interface SentSignal {
+  readonly signal: NodeJS.Signals;
+  readonly atMs: number;
 }
 
 export interface ActionRun {
@@ -36,6 +53,8 @@ export interface ActionRun {
   /** Every file the run left in the workspace and runner temp, with its content. */
   readonly files: Readonly<Record<string, string>>;
   readonly durationMs: number;
+  /** The signals `signals` made the harness send, in order. */
+  readonly sentSignals: readonly SentSignal[];
 }
 
 /** The runner's name mangling: `INPUT_` + name upper-cased with spaces as underscores. */
@@ -92,18 +111,33 @@ export async function runAction(options: ActionRunOptions = {}): Promise<ActionR
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
+  const sentSignals: SentSignal[] = [];
+  const pendingSignals = [...(options.signals ?? [])];
+  const signalTimers: NodeJS.Timeout[] = [];
+  child.stdout.on('data', () => {
+    for (const plan of pendingSignals.filter((candidate) => candidate.when.test(stdout))) {
+      pendingSignals.splice(pendingSignals.indexOf(plan), 1);
+      const send = (): void => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        sentSignals.push({ signal: plan.signal, atMs: performance.now() - started });
+        child.kill(plan.signal);
+      };
+      signalTimers.push(setTimeout(send, plan.delayMs ?? 0));
+    }
+  });
   const timeout = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
     child.on('close', (c, s) => done([c, s])),
   );
   clearTimeout(timeout);
+  for (const timer of signalTimers) clearTimeout(timer);
   const durationMs = performance.now() - started;
 
   const outputs = parseFileCommand(await readFile(outputFile, 'utf8'));
   const summary = await readFile(summaryFile, 'utf8');
   const files = await readTree(root);
   await rm(root, { recursive: true, force: true });
-  return { code, signal, stdout, stderr, outputs, summary, workspace, files, durationMs };
+  return { code, signal, stdout, stderr, outputs, summary, workspace, files, durationMs, sentSignals };
 }
 
 /** Parses `name<<DELIMITER\nvalue\nDELIMITER` blocks (and plain `name=value` lines). */

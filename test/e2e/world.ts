@@ -17,6 +17,30 @@ export const CALLER = 'caller@demo-project.iam.gserviceaccount.com';
 export const OUTSIDER = 'outsider@demo-project.iam.gserviceaccount.com';
 export const DEPLOYER = 'deployer@demo-project.iam.gserviceaccount.com';
 
+/** A traffic target or status as the Cloud Run API renders it. */
+export interface TrafficView {
+  readonly type?: string;
+  readonly revision?: string;
+  readonly percent?: number;
+  readonly tag?: string;
+  readonly uri?: string;
+}
+
+/** The fields of a Cloud Run service (as the API renders it) that the end-to-end tests read. */
+export interface ServiceState {
+  readonly uri?: string;
+  readonly generation?: string;
+  readonly etag?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly template?: Readonly<Record<string, unknown>>;
+  readonly traffic?: readonly TrafficView[];
+  readonly trafficStatuses?: readonly TrafficView[];
+  readonly latestReadyRevision?: string;
+  readonly latestCreatedRevision?: string;
+  readonly terminalCondition?: { readonly state?: string };
+}
+
 export interface DeployOptions {
   readonly inputs?: Readonly<Record<string, string | undefined>>;
   /** The policy file's text; `null` runs without a policy file. */
@@ -90,6 +114,28 @@ export class World {
     if (body.token === undefined)
       throw new Error(`generateIdToken for ${email} failed: ${JSON.stringify(body)}`);
     return body.token;
+  }
+
+  /** The service as the API renders it, read directly: no request, nothing in the log. */
+  service(name: string): ServiceState {
+    return this.runControls().model.getService(name) as ServiceState;
+  }
+
+  /** Short names of every revision of the service, newest first. */
+  revisions(name: string): string[] {
+    const listed = this.runControls().model.listRevisions(name, undefined, undefined) as {
+      revisions?: { name?: string }[];
+    };
+    return (listed.revisions ?? []).map((revision) => String(revision.name).split('/').at(-1) ?? '');
+  }
+
+  /** The revision that answered a call (`x-emulator-revision`), with the status, as `email`. */
+  async servedBy(url: string, email?: string): Promise<{ status: number; revision: string | null }> {
+    const headers: Record<string, string> = {};
+    if (email !== undefined) headers.authorization = `Bearer ${await this.idToken(email, url)}`;
+    const response = await fetch(url, { headers });
+    await response.arrayBuffer();
+    return { status: response.status, revision: response.headers.get('x-emulator-revision') };
   }
 
   /** The Cloud Run plug-in's test controls (failing revisions, slow operations, out-of-band edits). */

@@ -31,12 +31,14 @@ let emulator: Emulator;
 let api: RunApi;
 let controls: RunControls;
 const logs: string[] = [];
-const deps: RetryDeps = {
+const retryDeps: RetryDeps = {
   sleep: (ms) => delay(ms),
   now: () => Date.now(),
   random: () => 0.5,
   log: (message) => logs.push(message),
 };
+/** Apply's dependencies: no canary runs here, so no health check fetch or ID token. */
+const deps = { ...retryDeps, fetch, idToken: undefined };
 
 function settings(name: string, overrides: Partial<ServiceSettings> = {}): ServiceSettings {
   return {
@@ -57,6 +59,7 @@ function settings(name: string, overrides: Partial<ServiceSettings> = {}): Servi
     labels: { team: 'web' },
     public: false,
     invokers: [CALLER],
+    canary: undefined,
     span: undefined,
     ...overrides,
   };
@@ -79,6 +82,8 @@ async function planFor(target: DeployTarget, image: string, context: RunContext)
   const ref = targetRef(PROJECT, target);
   const reads = await readTarget(api, ref, target.service.invokers !== undefined, deps);
   return planTarget({
+    release: { kind: 'deploy', traffic: 'all', tag: undefined, firstDeploy: 'fail' },
+    at: new Date().toISOString(),
     projectId: PROJECT,
     target,
     image,
@@ -213,8 +218,8 @@ describe('deploy lifecycle of one service', () => {
     const serving = (await api.getService(name))?.latestReadyRevision ?? '';
     const servingShort = serving.split('/').pop() ?? '';
     const stop = controls.failRevisions({ service: 'hello', image: 'broken' });
+    const plan = await planFor(target, `${REPO}:broken`, run('d'));
     try {
-      const plan = await planFor(target, `${REPO}:broken`, run('d'));
       await assert.rejects(
         applyTarget(api, plan, { validateOnly: false, waitTimeoutSeconds: 30 }, deps),
         (error) => {
@@ -241,7 +246,10 @@ describe('deploy lifecycle of one service', () => {
 
     // Deploying the good image again is a change (the template holds the broken one) and recovers.
     const { plan: recovery, outcome } = await deploy(target, `${REPO}:v2`, run('d', '2'));
-    assert.deepEqual(recovery.changes, [{ path: 'image', before: `${REPO}:broken`, after: `${REPO}:v2` }]);
+    assert.deepEqual(recovery.changes, [
+      { path: 'image', before: `${REPO}:broken`, after: `${REPO}:v2` },
+      { path: 'revision', before: `${plan.revisionName} (not ready)`, after: 'a new revision' },
+    ]);
     assert.equal(outcome.deployed, true);
   });
 

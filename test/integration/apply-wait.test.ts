@@ -53,14 +53,30 @@ const PENDING: OperationState = { done: false };
 const DONE: OperationState = { done: true, service: { name: 'svc' } };
 
 describe('waitForOperation', () => {
-  it('polls early, then backs off ×1.5 up to 5 s', async () => {
+  it('polls early, then backs off ×1.5 up to 2 s', async () => {
     const { deps, sleeps } = clock();
     const operation = scripted([...Array<OperationState>(9).fill(PENDING), DONE]);
     assert.deepEqual(await waitForOperation(operation, 'deploy', 600_000, deps), DONE);
-    assert.deepEqual(
-      sleeps,
-      [250, 375, 562.5, 843.75, 1265.625, 1898.4375, 2847.65625, 4271.484375, 5000, 5000],
-    );
+    assert.deepEqual(sleeps, [100, 150, 225, 337.5, 506.25, 759.375, 1139.0625, 1708.59375, 2000, 2000]);
+  });
+
+  it("spaces polls from the previous poll's start, so a poll's round trip does not stretch the schedule", async () => {
+    const { deps, sleeps } = clock();
+    const starts: number[] = [];
+    const answers = [PENDING, PENDING, PENDING, DONE];
+    const slow: PendingOperation = {
+      name: 'op-slow',
+      initial: { done: false },
+      async poll() {
+        starts.push(deps.now());
+        await deps.sleep(150);
+        return answers[starts.length - 1] ?? DONE;
+      },
+    };
+    assert.deepEqual(await waitForOperation(slow, 'deploy', 600_000, deps), DONE);
+    // Starts 100, 150, 225, 337.5 apart; each poll's 150 ms leaves pauses of 0, 75 and 187.5.
+    assert.deepEqual(starts, [100, 250, 475, 812.5]);
+    assert.deepEqual(sleeps, [100, 150, 150, 75, 150, 187.5, 150]);
   });
 
   it('does not poll when the first answer is final', async () => {
@@ -189,6 +205,7 @@ function plan(action: 'create' | 'update'): TargetPlan {
     revisionName: 'hello-00002-abc',
     previousRevision: action === 'create' ? undefined : `${TARGET.name}/revisions/hello-00001-xyz`,
     invokers: { managed: false, add: [], remove: [], keep: [], policy: undefined },
+    release: { kind: 'deploy', tag: undefined, noTraffic: false, canary: undefined },
   };
 }
 

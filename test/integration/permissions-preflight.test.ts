@@ -46,6 +46,8 @@ const newService: TargetFacts = {
   exists: false,
   runtimeServiceAccount: RUNTIME,
   managesInvokers: true,
+  release: 'deploy',
+  invokesAsDeployer: false,
 };
 
 async function preflight(

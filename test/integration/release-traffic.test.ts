@@ -45,12 +45,14 @@ let api: RunApi;
 let controls: RunControls;
 let deployerToken = '';
 const logs: string[] = [];
-const deps: RetryDeps = {
+const retryDeps: RetryDeps = {
   sleep: (ms) => delay(ms),
   now: () => Date.now(),
   random: () => 0.5,
   log: (message) => logs.push(message),
 };
+/** Apply's dependencies: no canary runs here, so no health check fetch or ID token. */
+const deps = { ...retryDeps, fetch, idToken: undefined };
 
 function settings(name: string, invokers: readonly string[] = [`serviceAccount:${CALLER}`]): ServiceSettings {
   return {
@@ -71,6 +73,7 @@ function settings(name: string, invokers: readonly string[] = [`serviceAccount:$
     labels: { team: 'web' },
     public: false,
     invokers,
+    canary: undefined,
     span: undefined,
   };
 }
@@ -95,6 +98,8 @@ function runId(context: RunContext): RunId {
 async function planFor(target: DeployTarget, image: string, context: RunContext): Promise<TargetPlan> {
   const reads = await readTarget(api, targetRef(PROJECT, target), true, deps);
   return planTarget({
+    release: { kind: 'deploy', traffic: 'all', tag: undefined, firstDeploy: 'fail' },
+    at: new Date().toISOString(),
     projectId: PROJECT,
     target,
     image,

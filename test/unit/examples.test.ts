@@ -15,6 +15,7 @@ import { describe as describeError } from '../../src/errors.ts';
 import { checkClaims } from '../../src/identity/claims.ts';
 import { inputVariable } from '../../src/settings/inputs.ts';
 import { loadSettings, readPolicyFile } from '../../src/settings/load.ts';
+import type { Settings } from '../../src/settings/types.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const EXAMPLES = join(ROOT, 'examples/workflows');
@@ -45,6 +46,14 @@ function substitute(text: string, workflow: Tree, matrix: Tree): string {
     // docker/build-push-action's `digest` output is `sha256:<64 hex>`.
     if (/^steps\.[\w-]+\.outputs\.digest$/.test(expression)) return DIGEST;
     if (expression === 'github.sha') return 'f'.repeat(40);
+    if (expression === 'github.event.number') return '12';
+    // A workflow_dispatch input is what the form offers: its default.
+    const fromInputs = /^inputs\.([\w-]+)$/.exec(expression);
+    if (fromInputs?.[1] !== undefined) {
+      const dispatch = asTree(asTree(workflow.on).workflow_dispatch);
+      const fallback = asTree(asTree(dispatch.inputs)[fromInputs[1]]).default;
+      if (typeof fallback === 'string') return fallback;
+    }
     throw new Error(`no plausible value for \${{ ${expression} }}: add a rule to substitute()`);
   });
 }
@@ -154,13 +163,37 @@ function problemsOf(text: string, file: string): string[] {
 
 const files = readdirSync(EXAMPLES).filter((name) => name.endsWith('.yml'));
 
+/** The settings each step of this action loads, by job (first matrix combination). */
+function settingsByJob(file: string): Record<string, Settings> {
+  const workflow = asTree(parse(readFileSync(join(EXAMPLES, file), 'utf8')));
+  const result: Record<string, Settings> = {};
+  for (const [jobName, jobValue] of Object.entries(asTree(workflow.jobs))) {
+    const job = asTree(jobValue);
+    for (const stepValue of asList(job.steps)) {
+      const step = asTree(stepValue);
+      if (typeof step.uses !== 'string' || !THIS_ACTION.test(step.uses)) continue;
+      const env: Record<string, string> = {};
+      for (const [name, value] of Object.entries(asTree(step.with))) {
+        env[inputVariable(name)] = substitute(String(value), workflow, combinations(job)[0] ?? {});
+      }
+      result[jobName] = loadSettings(env, readPolicyFile, ROOT);
+    }
+  }
+  return result;
+}
+
 describe('example workflows', () => {
   test('there is one for each documented use', () => {
     assert.deepEqual(files.sort(), [
+      'canary-on-push.yml',
       'deploy-on-push.yml',
+      'monorepo.yml',
       'multi-region.yml',
       'plan-on-pull-request.yml',
+      'preview-pr.yml',
+      'promote.yml',
       'release.yml',
+      'rollback.yml',
     ]);
   });
 
@@ -174,6 +207,51 @@ describe('example workflows', () => {
       assert.deepEqual(problemsOf(text, file), []);
     });
   }
+});
+
+describe('the release workflows do what they say', () => {
+  test('preview-pr.yml: no traffic, tagged with the pull request number, no canary', () => {
+    const { preview } = settingsByJob('preview-pr.yml');
+    assert.deepEqual(preview?.release, {
+      kind: 'deploy',
+      traffic: 'none',
+      tag: 'pr-12',
+      firstDeploy: 'fail',
+    });
+    assert.equal(preview?.targets[0]?.service.canary, undefined);
+  });
+
+  test("canary-on-push.yml: the policy's canary, one input overriding it", () => {
+    const { release } = settingsByJob('canary-on-push.yml');
+    assert.deepEqual(release?.release, {
+      kind: 'deploy',
+      traffic: 'all',
+      tag: 'canary',
+      firstDeploy: 'serve',
+    });
+    assert.deepEqual(release?.targets[0]?.service.canary, {
+      steps: [10, 50, 100],
+      waitSeconds: 60,
+      healthCheck: { path: '/healthz', requests: 10, successRatio: 0.9, timeoutSeconds: 3 },
+    });
+  });
+
+  test('promote.yml: stage without traffic, then promote what this run deployed, with no image', () => {
+    const { stage, promote } = settingsByJob('promote.yml');
+    assert.deepEqual(stage?.release, {
+      kind: 'deploy',
+      traffic: 'none',
+      tag: 'candidate',
+      firstDeploy: 'fail',
+    });
+    assert.deepEqual(promote?.release, { kind: 'promote', to: { deployed: true } });
+    assert.equal(promote?.image, undefined);
+  });
+
+  test("rollback.yml: the form's default rolls back to the previous revision", () => {
+    const { rollback } = settingsByJob('rollback.yml');
+    assert.deepEqual(rollback?.release, { kind: 'rollback', to: { previous: true } });
+  });
 });
 
 describe('the example checker finds what would break a run', () => {
@@ -208,6 +286,12 @@ ${withBlock}
     assert.match(problems[1] ?? '', /no `permissions: id-token: write`/);
     assert.match(problems[2] ?? '', /input colour is not declared/);
     assert.match(problems[3] ?? '', /is not in the repository .* that the policy allows/);
+  });
+
+  test('release inputs the settings refuse together', () => {
+    const problems = problemsOf(workflow(OK_PERMS, `${IMAGE}\n          promote_to: deployed`), 'p.yml');
+    assert.equal(problems.length, 2, problems.join('\n'));
+    assert.match(problems[1] ?? '', /promote_to moves traffic only; remove the image input/);
   });
 
   test('an event or ref the policy does not allow', () => {

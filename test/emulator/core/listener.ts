@@ -112,9 +112,11 @@ async function handle(api: ApiName, deps: ListenerDeps, request: IncomingMessage
   logEntry(reply.status, loggedBody, fault?.type);
 }
 
-type FaultOutcome = 'continue' | 'answered' | 'dropped';
+/** `continue`: answer as usual (after a latency); `answered` with an error; `dropped` the socket. */
+export type FaultOutcome = 'continue' | 'answered' | 'dropped';
 
-async function applyFault(fault: FaultKind, response: ServerResponse): Promise<FaultOutcome> {
+/** Carries out a fault on one request (also used by the serving listeners). */
+export async function applyFault(fault: FaultKind, response: ServerResponse): Promise<FaultOutcome> {
   switch (fault.type) {
     case 'latency':
       await new Promise((resolve) => setTimeout(resolve, fault.ms));

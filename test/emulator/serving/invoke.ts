@@ -2,7 +2,14 @@ import type { ServingView } from '../apis/run/model.ts';
 import type { ServedTarget } from '../apis/run/traffic.ts';
 import type { IdTokenVerification } from '../core/plugin.ts';
 import type { Identity } from '../core/types.ts';
-import { forbiddenPage, notFoundPage, unauthorizedPage, unavailablePage } from './pages.ts';
+import {
+  containerErrorPage,
+  forbiddenPage,
+  notFoundPage,
+  unauthorizedPage,
+  unavailablePage,
+} from './pages.ts';
+import type { SickQuery } from './sickness.ts';
 
 /** What one request to a service (or tag) URL needs to be decided. */
 export interface InvokeDeps {
@@ -14,6 +21,8 @@ export interface InvokeDeps {
   isPublic(key: string): boolean;
   /** Picks a share-weighted target; deterministic in tests. */
   pick(key: string, targets: readonly ServedTarget[]): ServedTarget | undefined;
+  /** The error status a Ready-but-unhealthy revision answers this request with, if any. */
+  sickStatus(query: SickQuery): number | undefined;
 }
 
 export interface InvokeRequest {
@@ -31,7 +40,7 @@ export interface InvokeAnswer {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
-  /** The revision that answered, for 200s. */
+  /** The revision that answered (its own answers, healthy or not; not the front end's refusals). */
   readonly revision?: string;
 }
 
@@ -68,11 +77,15 @@ export async function invoke(deps: InvokeDeps, request: InvokeRequest): Promise<
   const target = request.tag === undefined ? deps.pick(request.key, targets) : targets[0];
   if (target === undefined) return html(503, unavailablePage());
   const service = request.key.split('/').at(-1) ?? '';
+  const images = view.images.get(target.revision) ?? [];
+  const sick = deps.sickStatus({ service, revision: target.revision, images, path: request.path });
+  // The front end forwards the container's own error answer unchanged.
+  if (sick !== undefined) return { ...html(sick, containerErrorPage(sick)), revision: target.revision };
   const body = {
     service,
     revision: target.revision,
     ...(target.tag === undefined ? {} : { tag: target.tag }),
-    image: view.images.get(target.revision)?.[0] ?? '',
+    image: images[0] ?? '',
     method: request.method,
     path: request.path,
   };

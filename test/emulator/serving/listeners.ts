@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServiceUrls } from '../apis/run/render.ts';
+import type { Faults } from '../core/faults.ts';
+import { applyFault } from '../core/listener.ts';
 import type { InvokeAnswer, InvokeRequest } from './invoke.ts';
 
 /** Answers one request that reached a service or tag URL. */
@@ -18,10 +20,13 @@ interface Bound {
  */
 export class ServingListeners implements ServiceUrls {
   readonly #handler: ServingHandler;
+  readonly #faults: Faults | undefined;
   readonly #bound = new Map<string, Bound>();
 
-  constructor(handler: ServingHandler) {
+  /** `faults`: consulted before every request, by method and path (its specs leave `api` out). */
+  constructor(handler: ServingHandler, faults?: Faults) {
     this.#handler = handler;
+    this.#faults = faults;
   }
 
   /** Starts the listeners a service and its tags need (idempotent). */
@@ -95,11 +100,15 @@ export class ServingListeners implements ServiceUrls {
     request.resume();
     await new Promise((resolve) => request.once('end', resolve));
     const path = new URL(request.url ?? '/', url).pathname;
+    const method = request.method ?? 'GET';
+    // The network or the front end failing, as a client of the service sees it.
+    const fault = this.#faults?.take('run', method, path);
+    if (fault !== undefined && (await applyFault(fault, response)) !== 'continue') return;
     const answer = await this.#handler({
       key,
       tag,
       url,
-      method: request.method ?? 'GET',
+      method,
       path,
       authorization: request.headers.authorization,
     });

@@ -1,4 +1,5 @@
 /** The HTML pages Google's front end answers Cloud Run requests with when it refuses them. */
+import { STATUS_CODES } from 'node:http';
 
 function page(status: string, heading: string, detail: string): string {
   return (
@@ -38,4 +39,10 @@ export function unavailablePage(): string {
     'Service Unavailable',
     'The service you requested is not available yet. Please try again in 30 seconds.',
   );
+}
+
+/** What an unhealthy container itself answers (a typical web framework's error page). */
+export function containerErrorPage(status: number): string {
+  const reason = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
+  return `<!DOCTYPE html>\n<html><head><title>${reason}</title></head>\n<body><h1>${reason}</h1></body></html>\n`;
 }

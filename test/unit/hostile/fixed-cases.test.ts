@@ -70,6 +70,18 @@ describe('resource exhaustion', () => {
     assert.match(text, /bytes, more than the limit/);
   });
 
+  test('a 100,000-item service list is answered within the limit, its problems capped', () => {
+    const names = Array.from({ length: 100_000 }, (_, i) => `s${i}`).join(',');
+    const { error } = refused({ image: IMAGE, service: names }, HELLO);
+    assert.match(error.problems[0]?.message ?? '', /^input 'service': 's0' is not declared in the policy/);
+    assert.ok(error.problems.length < 100, `${error.problems.length} problems`);
+  });
+
+  test('a 100,000-item list repeating one name is refused as a repeat', () => {
+    const { text } = refused({ image: IMAGE, service: Array(100_000).fill('hello').join(',') }, HELLO);
+    assert.match(text, /lists "hello" twice/);
+  });
+
   test('block nesting past the depth limit, within the size limit, is refused by depth', () => {
     const lines = Array.from({ length: 60 }, (_, depth) => `${'  '.repeat(depth + 3)}a:`);
     const { text } = refused({ image: IMAGE }, inService(`    labels:\n${lines.join('\n')} 1\n`));
@@ -97,6 +109,13 @@ describe('prototype pollution', () => {
   for (const [name, policy] of Object.entries(cases)) {
     test(`${name} is refused as an unknown key, and pollutes nothing`, () => {
       refused({ image: IMAGE }, policy);
+    });
+  }
+
+  for (const service of ['constructor', 'hello, constructor', '__proto__', 'hello,__proto__']) {
+    test(`service: ${service} selects no inherited property as a service`, () => {
+      const { text } = refused({ image: IMAGE, service }, HELLO);
+      assert.match(text, /is not declared in the policy|is not a valid Cloud Run service name/);
     });
   }
 
@@ -145,6 +164,18 @@ describe('control characters and line breaks', () => {
     'an audience with a newline': { image: IMAGE, audience: 'https://iam.googleapis.com/x\nevil' },
     'a token lifetime with a NUL': { image: IMAGE, token_lifetime: '10m\u0000' },
     'a mode with a vertical tab': { image: IMAGE, mode: 'deploy\u000bplan' },
+    'a tag with a newline and a command': { image: IMAGE, traffic: 'none', tag: 'pr-1\n::error::x' },
+    'a promote_to tag with CRLF': { promote_to: 'tag:pr-1\r\n::warning::x' },
+    'a rollback_to full name with a newline in the project': {
+      rollback_to: 'projects/demo\n::error::x/locations/us-central1/services/hello/revisions/hello-1',
+    },
+    'a health-check path with a newline': {
+      image: IMAGE,
+      canary_steps: '100',
+      health_check_path: '/healthz\n::error::x',
+    },
+    'canary steps with a NUL': { image: IMAGE, canary_steps: '5,\u0000100' },
+    'a success ratio with a zero-width space': { image: IMAGE, health_check_success_ratio: '0.9\u200b' },
   };
   for (const [name, values] of Object.entries(inputs)) {
     test(`input: ${name} is refused at the input`, () => {
@@ -167,6 +198,10 @@ describe('control characters and line breaks', () => {
     ),
     'an invoker with a newline': withInvoker(`${CALLER}\n::warning::x`),
     'an invoker with NUL': withInvoker(`${CALLER}\u0000`),
+    'a canary health-check path with a newline': inService(
+      '    canary: { steps: [100], health_check: { path: "/ok\\n::error::x" } }\n',
+    ),
+    'a canary step as a huge number': inService('    canary: { steps: [1e400] }\n'),
     'an image repository with a tab': HELLO.replace(
       'image_repository: us-docker.pkg.dev/demo-project/apps/hello',
       'image_repository: "us-docker.pkg.dev/demo-project/apps/hello\\t"',

@@ -2,15 +2,25 @@
  * Property tests over every input parser: each `INPUT_*` value random (printable, control
  * characters, astral Unicode, near-valid values with one character changed). Whatever arrives,
  * reading the inputs never throws, every problem names its input with a remedy, and a value that
- * is accepted is a sane one. Fixed seed; 10,400 generated cases in all.
+ * is accepted is a sane one. Fixed seed; RUNS_PER_INPUT cases per input declared in action.yml,
+ * plus the line-break, all-inputs, policy-path and service/region-list suites (19,600 cases for
+ * the 27 inputs).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { ActionError } from '../../../src/errors.ts';
-import { TOKEN_LIFETIME, WAIT_TIMEOUT } from '../../../src/settings/durations.ts';
+import {
+  CANARY_WAIT,
+  HEALTH_CHECK_TIMEOUT,
+  TOKEN_LIFETIME,
+  WAIT_TIMEOUT,
+} from '../../../src/settings/durations.ts';
 import { INPUT_DEFAULTS, type Inputs, readInputs } from '../../../src/settings/inputs.ts';
 import { loadSettings } from '../../../src/settings/load.ts';
+import { definition } from '../../../src/settings/policy-schema.ts';
 import { SettingsError } from '../../../src/settings/problems.ts';
 import { HELLO, inputsEnv, LIMIT_MS, POLICY_PATH, WORKSPACE } from './support.ts';
 
@@ -18,6 +28,7 @@ const SEED = 8_2026_11;
 const RUNS_PER_INPUT = 600;
 const RUNS_ALL_INPUTS = 1_500;
 const RUNS_POLICY_PATH = 500;
+const RUNS_SELECTION = 800;
 
 /** A valid value per input, the starting point of near-valid mutations. */
 const VALID: Readonly<Record<string, string>> = {
@@ -37,6 +48,18 @@ const VALID: Readonly<Record<string, string>> = {
   universe_domain: 'googleapis.com',
   excess_permissions: 'fail',
   wait_timeout: '10m',
+  pr_comment: 'true',
+  traffic: 'none',
+  tag: 'pr-12',
+  first_deploy: 'serve',
+  promote_to: 'revision:hello-00003-abc',
+  rollback_to: 'projects/demo-project/locations/us-central1/services/hello/revisions/hello-00001-xyz',
+  canary_steps: '5,25,100',
+  canary_wait: '60s',
+  health_check_path: '/healthz?deep=1',
+  health_check_requests: '10',
+  health_check_success_ratio: '0.95',
+  health_check_timeout: '5s',
 };
 const NAMES = Object.keys(INPUT_DEFAULTS);
 
@@ -77,14 +100,53 @@ function nearValid(valid: string): fc.Arbitrary<string> {
     );
 }
 
+/** The list inputs, their schema definition, and items to build lists from (valid, unknown, the keyword). */
+const LISTS: Readonly<Record<string, { readonly definition: string; readonly items: readonly string[] }>> = {
+  service: { definition: 'serviceName', items: ['api', 'worker', 'web', 'all', 'hello'] },
+  region: { definition: 'region', items: ['us-central1', 'europe-west1', 'asia-northeast1', 'us-east1'] },
+};
+
+/** Comma-separated lists: known items, near-valid ones, empty ones, odd separators. */
+function list(items: readonly string[]): fc.Arbitrary<string> {
+  const item = fc.oneof(
+    { weight: 12, arbitrary: fc.constantFrom(...items) },
+    { weight: 1, arbitrary: fc.constantFrom(...items).chain(nearValid) },
+    { weight: 1, arbitrary: fc.constantFrom('', ' ', '\t') },
+  );
+  const separator = fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(',', ', ', ' , ') },
+    { weight: 1, arbitrary: fc.constantFrom(',,', ';', ',\n', ' ') },
+  );
+  return fc
+    .array(fc.tuple(item, separator), { minLength: 1, maxLength: 4 })
+    .map((pairs) => pairs.map(([text, sep], i) => (i === pairs.length - 1 ? text : text + sep)).join(''));
+}
+
 function value(name: string): fc.Arbitrary<string> {
+  const items = LISTS[name]?.items;
   return fc.oneof(
     fc.string({ unit: 'binary', maxLength: 80 }),
     fc.string({ unit: 'grapheme-ascii', maxLength: 80 }),
     fc.string({ unit: hostileChar, maxLength: 20 }),
     fc.string({ maxLength: 2000 }),
     nearValid(VALID[name] ?? ''),
+    ...(items === undefined ? [] : [list(items)]),
   );
+}
+
+/** An accepted list holds at least one item, each valid by the schema, none twice. */
+function assertListSane(inputs: Inputs): void {
+  for (const [name, listed] of [
+    ['service', inputs.service],
+    ['region', inputs.region],
+  ] as const) {
+    const form = LISTS[name];
+    if (listed === undefined || form === undefined) continue;
+    assert.ok(listed.length > 0, `${name} accepted an empty list`);
+    assert.equal(new Set(listed).size, listed.length, `${name} accepted ${JSON.stringify(listed)}`);
+    const { validate } = definition(form.definition);
+    for (const item of listed) assert.ok(validate(item), `${name} accepted ${JSON.stringify(item)}`);
+  }
 }
 
 /** Printable ASCII without spaces: what every accepted identifier-like input must be. */
@@ -106,8 +168,52 @@ function accepted(inputs: Inputs, name: string): unknown {
     universe_domain: inputs.universeDomain,
     excess_permissions: inputs.excessPermissions,
     wait_timeout: inputs.waitTimeoutSeconds,
+    traffic: inputs.traffic,
+    tag: inputs.tag,
+    first_deploy: inputs.firstDeploy,
+    promote_to: inputs.promoteTo,
+    rollback_to: inputs.rollbackTo,
+    canary_steps: inputs.canarySteps,
+    canary_wait: inputs.canaryWaitSeconds,
+    health_check_path: inputs.healthCheckPath,
+    health_check_requests: inputs.healthCheckRequests,
+    health_check_success_ratio: inputs.healthCheckSuccessRatio,
+    health_check_timeout: inputs.healthCheckTimeoutSeconds,
   };
   return byName[name];
+}
+
+/** Every string inside an accepted value (a promote target's tag, a revision's parts, ...). */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(strings);
+  return [];
+}
+
+/** An accepted release value is in its range: steps increasing to 100, a ratio in 0..1, ... */
+function assertReleaseSane(inputs: Inputs): void {
+  const steps = inputs.canarySteps;
+  if (steps !== undefined && steps !== 'none') {
+    assert.equal(steps.at(-1), 100);
+    for (const [i, step] of steps.entries()) {
+      assert.ok(Number.isInteger(step) && step >= 1 && step > (steps[i - 1] ?? 0));
+    }
+  }
+  const within = (value: number | undefined, min: number, max: number, name: string): void =>
+    assert.ok(value === undefined || (value >= min && value <= max), `${name} ${value}`);
+  within(inputs.canaryWaitSeconds, CANARY_WAIT.min, CANARY_WAIT.max, 'canary_wait');
+  within(inputs.healthCheckRequests, 1, 100, 'health_check_requests');
+  within(inputs.healthCheckSuccessRatio, 0, 1, 'health_check_success_ratio');
+  within(
+    inputs.healthCheckTimeoutSeconds,
+    HEALTH_CHECK_TIMEOUT.min,
+    HEALTH_CHECK_TIMEOUT.max,
+    'health_check_timeout',
+  );
+  if (inputs.healthCheckPath !== undefined) assert.ok(inputs.healthCheckPath.startsWith('/'));
+  for (const text of [inputs.tag, ...strings(inputs.promoteTo), ...strings(inputs.rollbackTo)]) {
+    if (text !== undefined) assert.match(text, /^[a-z0-9][a-z0-9-]*$/, `accepted ${JSON.stringify(text)}`);
+  }
 }
 
 function assertInputProblem(problem: ActionError, name: string): void {
@@ -129,8 +235,10 @@ describe('every input parser, random values', () => {
           for (const problem of problems) assertInputProblem(problem, name);
           if (problems.length > 0 || name === 'policy') return;
           const parsed = accepted(inputs, name);
-          if (typeof parsed === 'string')
-            assert.match(parsed, PLAIN, `${name} accepted ${JSON.stringify(parsed)}`);
+          for (const text of strings(parsed))
+            assert.match(text, PLAIN, `${name} accepted ${JSON.stringify(text)}`);
+          assertReleaseSane(inputs);
+          assertListSane(inputs);
           if (name === 'mode') assert.ok(['deploy', 'plan'].includes(inputs.mode));
           if (name === 'token_lifetime' && inputs.tokenLifetimeSeconds !== undefined) {
             assert.ok(
@@ -220,5 +328,70 @@ describe('loadSettings, every input random at once', () => {
       }),
       { seed: SEED, numRuns: RUNS_POLICY_PATH },
     );
+  });
+});
+
+const MONOREPO = readFileSync(
+  join(import.meta.dirname, '../../fixtures/policies/valid/monorepo.yml'),
+  'utf8',
+);
+const MONOREPO_SERVICES: readonly (readonly [string, readonly string[]])[] = [
+  ['api', ['us-central1', 'europe-west1']],
+  ['worker', ['europe-west1', 'us-central1']],
+  ['web', ['asia-northeast1']],
+];
+
+/** What a selection deploys, worked out independently: policy order, each service's region order. */
+function expectedTargets(service: string, region: string | undefined): string[] {
+  const names = service.split(',').map((item) => item.trim());
+  // A blank input is not set: every region.
+  const regions = region?.trim() ? region.split(',').map((item) => item.trim()) : undefined;
+  return MONOREPO_SERVICES.filter(([name]) => service.trim() === 'all' || names.includes(name)).flatMap(
+    ([name, own]) => own.filter((each) => regions?.includes(each) ?? true).map((each) => `${name}/${each}`),
+  );
+}
+
+describe('service and region lists against a policy of three services', () => {
+  test('load exactly the selected targets in order, or refuse at service or region', () => {
+    // Well-formed selections (distinct known names) as often as hostile lists.
+    const wellFormed = (items: readonly string[]) =>
+      fc
+        .tuple(fc.shuffledSubarray([...items], { minLength: 1 }), fc.constantFrom(',', ', ', ' , '))
+        .map(([names, separator]) => names.join(separator));
+    const serviceInput = fc.oneof(
+      wellFormed(MONOREPO_SERVICES.map(([name]) => name)),
+      fc.constant('all'),
+      list(LISTS.service?.items ?? []),
+    );
+    const regionInput = fc.option(
+      fc.oneof(wellFormed(LISTS.region?.items ?? []), list(LISTS.region?.items ?? [])),
+      { nil: undefined },
+    );
+    let loaded = 0;
+    fc.assert(
+      fc.property(serviceInput, regionInput, (service, region) => {
+        const inputs = { image: 'us-docker.pkg.dev/demo-project/monorepo/web:v1', service, region };
+        const files: Record<string, string> = { [POLICY_PATH]: MONOREPO };
+        const started = performance.now();
+        try {
+          const settings = loadSettings(inputsEnv(inputs), (path) => files[path], WORKSPACE);
+          loaded += 1;
+          assert.deepEqual(
+            settings.targets.map((target) => `${target.service.name}/${target.region}`),
+            expectedTargets(service, region),
+          );
+        } catch (error) {
+          assert.ok(error instanceof SettingsError, `crashed with ${String(error)}`);
+          for (const problem of error.problems) {
+            const place = problem.place;
+            assert.ok(place?.kind === 'input' && ['service', 'region'].includes(place.name), problem.message);
+            assertInputProblem(problem, place.name);
+          }
+        }
+        assert.ok(performance.now() - started < LIMIT_MS);
+      }),
+      { seed: SEED, numRuns: RUNS_SELECTION },
+    );
+    assert.ok(loaded > RUNS_SELECTION / 10, `only ${loaded} selections loaded: the generator is too hostile`);
   });
 });

@@ -20,13 +20,31 @@ const DEPLOYER = 'deployer@demo.iam.gserviceaccount.com';
 const existing: RequirementInput = {
   mode: 'deploy',
   project,
-  targets: [{ service: SERVICE, exists: true, runtimeServiceAccount: RUNTIME, managesInvokers: true }],
+  targets: [
+    {
+      service: SERVICE,
+      exists: true,
+      runtimeServiceAccount: RUNTIME,
+      managesInvokers: true,
+      release: 'deploy',
+      invokesAsDeployer: false,
+    },
+  ],
   readsRevisions: false,
 };
 const fresh: RequirementInput = {
   mode: 'deploy',
   project,
-  targets: [{ service: SERVICE, exists: false, runtimeServiceAccount: RUNTIME, managesInvokers: false }],
+  targets: [
+    {
+      service: SERVICE,
+      exists: false,
+      runtimeServiceAccount: RUNTIME,
+      managesInvokers: false,
+      release: 'deploy',
+      invokesAsDeployer: false,
+    },
+  ],
   readsRevisions: false,
 };
 

@@ -18,6 +18,8 @@ function target(over: Partial<TargetFacts> = {}): TargetFacts {
     exists: false,
     runtimeServiceAccount: undefined,
     managesInvokers: false,
+    release: 'deploy',
+    invokesAsDeployer: false,
     ...over,
   };
 }
@@ -93,6 +95,67 @@ describe('requiredPermissions', () => {
         `service:${SERVICE} run.services.getIamPolicy`,
       ],
     ],
+    [
+      'promote or roll back: update the service (traffic only), no create, no IAM policy',
+      {
+        mode: 'deploy',
+        project,
+        targets: [
+          target({ exists: true, release: 'move', runtimeServiceAccount: 'rt@demo.iam.gserviceaccount.com' }),
+        ],
+        readsRevisions: true,
+      },
+      [
+        'project:demo run.operations.get',
+        'project:demo run.revisions.get',
+        'service-account:rt@demo.iam.gserviceaccount.com iam.serviceAccounts.actAs',
+        `service:${SERVICE} run.services.get`,
+        `service:${SERVICE} run.services.update`,
+      ],
+    ],
+    [
+      'canary of a private service: the deployer invokes it for the health checks',
+      {
+        mode: 'deploy',
+        project,
+        targets: [target({ exists: true, invokesAsDeployer: true })],
+        readsRevisions: false,
+      },
+      [
+        'project:demo run.operations.get',
+        'service-account:123-compute@developer.gserviceaccount.com iam.serviceAccounts.actAs',
+        `service:${SERVICE} run.routes.invoke`,
+        `service:${SERVICE} run.services.get`,
+        `service:${SERVICE} run.services.update`,
+      ],
+    ],
+    [
+      'canary of a private service with managed invokers: the run binds the deployer itself',
+      {
+        mode: 'deploy',
+        project,
+        targets: [target({ exists: true, invokesAsDeployer: true, managesInvokers: true })],
+        readsRevisions: false,
+      },
+      [
+        'project:demo run.operations.get',
+        'service-account:123-compute@developer.gserviceaccount.com iam.serviceAccounts.actAs',
+        `service:${SERVICE} run.services.get`,
+        `service:${SERVICE} run.services.getIamPolicy`,
+        `service:${SERVICE} run.services.setIamPolicy`,
+        `service:${SERVICE} run.services.update`,
+      ],
+    ],
+    [
+      'canary on a first deploy: no health check runs (the first revision takes the traffic)',
+      { mode: 'deploy', project, targets: [target({ invokesAsDeployer: true })], readsRevisions: false },
+      [
+        'project:demo run.operations.get',
+        'project:demo run.services.create',
+        'project:demo run.services.get',
+        'service-account:123-compute@developer.gserviceaccount.com iam.serviceAccounts.actAs',
+      ],
+    ],
   ];
   for (const [name, input, expected] of table) {
     test(name, () => assert.deepEqual(flat(input), expected));
@@ -148,6 +211,7 @@ describe('requirementInputFromSettings', () => {
       labels: {},
       public: false,
       invokers: undefined,
+      canary: undefined,
       span: undefined,
     };
     const settings: Settings = {
@@ -171,6 +235,7 @@ describe('requirementInputFromSettings', () => {
           region: 'europe-west1',
         },
       ],
+      release: { kind: 'deploy', traffic: 'all', tag: undefined, firstDeploy: 'fail' },
       image: 'img',
       waitTimeoutSeconds: 600,
       policyFile: undefined,
@@ -183,12 +248,16 @@ describe('requirementInputFromSettings', () => {
         exists: true,
         runtimeServiceAccount: 'rt@demo.iam.gserviceaccount.com',
         managesInvokers: false,
+        release: 'deploy',
+        invokesAsDeployer: false,
       },
       {
         service: 'projects/demo/locations/europe-west1/services/pub',
         exists: false,
         runtimeServiceAccount: undefined,
         managesInvokers: true,
+        release: 'deploy',
+        invokesAsDeployer: false,
       },
     ]);
     assert.equal(input.readsRevisions, true);

@@ -1,7 +1,7 @@
 /** Builders for plan tests: settings, run context, and services in the shapes the client yields. */
 import { protos } from '@google-cloud/run';
 import type { RunService } from '../../../src/plan/types.ts';
-import type { DeployTarget, RunContext, ServiceSettings } from '../../../src/settings/types.ts';
+import type { DeployTarget, Release, RunContext, ServiceSettings } from '../../../src/settings/types.ts';
 
 const Service = protos.google.cloud.run.v2.Service;
 
@@ -27,6 +27,7 @@ export function settings(overrides: Partial<ServiceSettings> = {}): ServiceSetti
     labels: { team: 'web' },
     public: false,
     invokers: ['serviceAccount:caller@demo-project.iam.gserviceaccount.com'],
+    canary: undefined,
     span: undefined,
     ...overrides,
   };
@@ -49,6 +50,11 @@ export function runContext(overrides: Partial<RunContext> = {}): RunContext {
     ...overrides,
   };
 }
+
+/** A plain deploy: all traffic to the new revision, no tag. */
+export const DEPLOY: Release = { kind: 'deploy', traffic: 'all', tag: undefined, firstDeploy: 'fail' };
+/** The time the release record gives a planned run. */
+export const AT = '2026-11-28T12:00:00.000Z';
 
 export const IMAGE = 'us-docker.pkg.dev/demo-project/apps/hello@sha256:aaaa';
 export const IMAGE_2 = 'us-docker.pkg.dev/demo-project/apps/hello@sha256:bbbb';

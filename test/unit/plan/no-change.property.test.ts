@@ -11,9 +11,20 @@ import { COMMIT_LABEL } from '../../../src/plan/labels.ts';
 import { planTarget } from '../../../src/plan/plan-target.ts';
 import { withoutDefaults } from '../../../src/plan/proto-plain.ts';
 import { cpuMillis, memoryBytes } from '../../../src/plan/quantities.ts';
+import { RELEASE_ANNOTATION } from '../../../src/plan/traffic-record.ts';
 import type { RunService } from '../../../src/plan/types.ts';
 import type { ServiceSettings } from '../../../src/settings/types.ts';
-import { asGetResult, IMAGE, IMAGE_2, PROJECT, runContext, settings, stored } from './fixtures.ts';
+import {
+  AT,
+  asGetResult,
+  DEPLOY,
+  IMAGE,
+  IMAGE_2,
+  PROJECT,
+  runContext,
+  settings,
+  stored,
+} from './fixtures.ts';
 
 const Service = protos.google.cloud.run.v2.Service;
 
@@ -53,15 +64,19 @@ const settingsArbitrary: fc.Arbitrary<Pick<ServiceSettings, (typeof FIELDS)[numb
 /** One encoding (enum names, int64 numbers, no defaults), without what may differ between runs. */
 function canonical(service: RunService): unknown {
   const object = Service.toObject(Service.fromObject(service), { enums: String, longs: Number });
-  const { name: _name, etag: _etag, labels = {}, template = {}, ...rest } = object;
+  const { name: _name, etag: _etag, labels = {}, template = {}, annotations = {}, ...rest } = object;
   const { revision: _revision, labels: templateLabels = {}, containers = [], ...templateRest } = template;
   const drop = (map: Record<string, string>) =>
     Object.fromEntries(Object.entries(map).filter(([key]) => key !== COMMIT_LABEL));
-  const inputs = Object.fromEntries(
-    Object.entries(rest).filter(([key]) =>
-      ['ingress', 'traffic', 'description', 'annotations', 'scaling'].includes(key),
+  const inputs = {
+    ...Object.fromEntries(
+      Object.entries(rest).filter(([key]) => ['ingress', 'traffic', 'description', 'scaling'].includes(key)),
     ),
-  );
+    // The release record says which run deployed: it goes out with a change, never makes one.
+    annotations: Object.fromEntries(
+      Object.entries(annotations as Record<string, string>).filter(([key]) => key !== RELEASE_ANNOTATION),
+    ),
+  };
   // Env order is not a change (nothing depends on it), and 1 CPU is 1000m: compare amounts.
   const sameAmounts = containers.map((container: protos.google.cloud.run.v2.IContainer) => {
     const limits = container.resources?.limits ?? {};
@@ -96,6 +111,8 @@ it('no change ⇔ nothing to send differs', () => {
   fc.assert(
     fc.property(pair, fc.boolean(), fc.boolean(), ([first, second], newImage, newSha) => {
       const firstPlan = planTarget({
+        release: DEPLOY,
+        at: AT,
         projectId: PROJECT,
         target: { service: settings(first), region: 'us-central1' },
         image: IMAGE,
@@ -105,6 +122,8 @@ it('no change ⇔ nothing to send differs', () => {
       });
       const current = asGetResult(stored(firstPlan.desired, firstPlan.revisionName));
       const next = planTarget({
+        release: DEPLOY,
+        at: AT,
         projectId: PROJECT,
         target: { service: settings(second), region: 'us-central1' },
         image: newImage ? IMAGE_2 : IMAGE,

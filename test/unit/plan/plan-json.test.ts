@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planJson } from '../../../src/plan/plan-json.ts';
 import { planTarget } from '../../../src/plan/plan-target.ts';
-import { IMAGE, PROJECT, runContext, target } from './fixtures.ts';
+import { AT, DEPLOY, IMAGE, PROJECT, runContext, target } from './fixtures.ts';
 
 describe('planJson', () => {
   const targetPlan = planTarget({
+    release: DEPLOY,
+    at: AT,
     projectId: PROJECT,
     target: target({ env: { TOKEN: 'plain-secret-value' } }),
     image: IMAGE,

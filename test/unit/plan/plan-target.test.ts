@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planTarget } from '../../../src/plan/plan-target.ts';
+import { RELEASE_ANNOTATION } from '../../../src/plan/traffic-record.ts';
 import type { RunService } from '../../../src/plan/types.ts';
 import {
+  AT,
   asGetResult,
   asOperationResult,
+  DEPLOY,
   IMAGE,
   IMAGE_2,
   NAME,
@@ -19,6 +22,8 @@ const plan = (
   options: { image?: string; sha?: string; attempt?: string } = {},
 ) =>
   planTarget({
+    release: DEPLOY,
+    at: AT,
     projectId: PROJECT,
     target: target(),
     image: options.image ?? IMAGE,
@@ -171,7 +176,12 @@ describe('planTarget: updates keep what the policy does not manage', () => {
     const template = result.desired.template ?? {};
     const [main, sidecar] = template.containers ?? [];
     assert.equal(result.desired.description, 'set by hand');
-    assert.deepEqual(result.desired.annotations, { 'run.googleapis.com/launch-stage': 'BETA' });
+    // Annotations set by others stay; the release record joins them.
+    assert.deepEqual(Object.keys(result.desired.annotations ?? {}).sort(), [
+      RELEASE_ANNOTATION,
+      'run.googleapis.com/launch-stage',
+    ]);
+    assert.equal(result.desired.annotations?.['run.googleapis.com/launch-stage'], 'BETA');
     assert.equal(result.desired.labels?.owner, 'ops');
     assert.deepEqual(template.vpcAccess, {
       connector: 'projects/demo-project/locations/us-central1/connectors/c',
@@ -210,6 +220,8 @@ describe('planTarget: updates keep what the policy does not manage', () => {
 
   it('shows a changed plain value without showing it', () => {
     const result = planTarget({
+      release: DEPLOY,
+      at: AT,
       projectId: PROJECT,
       target: target({ env: { API_URL: 'https://other.example.com', MODE: 'prod' } }),
       image: IMAGE,
@@ -222,6 +234,8 @@ describe('planTarget: updates keep what the policy does not manage', () => {
 
   it('reports each managed setting that changed', () => {
     const result = planTarget({
+      release: DEPLOY,
+      at: AT,
       projectId: PROJECT,
       target: target({
         memory: '1Gi',
@@ -249,6 +263,8 @@ describe('planTarget: updates keep what the policy does not manage', () => {
     assert.throws(
       () =>
         planTarget({
+          release: DEPLOY,
+          at: AT,
           projectId: PROJECT,
           target: target({ env: { DB_PASSWORD: 'x' } }),
           image: IMAGE,

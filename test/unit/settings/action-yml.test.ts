@@ -24,8 +24,18 @@ test('action.yml declares exactly the inputs the code reads, with the same defau
 
 test('inputs the policy can pin have no action.yml default (a default would always conflict)', () => {
   const inputs = section('inputs');
-  for (const name of ['policy', 'token_lifetime', 'excess_permissions', 'project_id', 'service_account']) {
+  const pinnable = ['policy', 'token_lifetime', 'excess_permissions', 'project_id', 'service_account'];
+  const canary = ['canary_steps', 'canary_wait', 'health_check_path', 'health_check_requests'];
+  for (const name of [...pinnable, ...canary, 'health_check_success_ratio', 'health_check_timeout']) {
     assert.equal(inputs[name]?.default, undefined, name);
+  }
+});
+
+test('the deploy-only inputs have no default: promote_to and rollback_to require them empty', () => {
+  const inputs = section('inputs');
+  for (const name of ['image', 'traffic', 'tag', 'first_deploy', 'promote_to', 'rollback_to']) {
+    assert.equal(inputs[name]?.default, undefined, name);
+    assert.equal(inputs[name]?.required, false, name);
   }
 });
 
@@ -37,6 +47,8 @@ test('action.yml declares the outputs and runs on node24 from dist/index.js', ()
     'revision',
     'service_url',
     'summary',
+    'tag_url',
+    'traffic',
   ]);
   assert.deepEqual(section('runs'), { using: 'node24', main: 'dist/index.js' });
   assert.ok(section('branding').icon && section('branding').color);

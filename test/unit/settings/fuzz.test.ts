@@ -15,6 +15,7 @@ import { parsePolicy } from '../../../src/settings/policy.ts';
 import { SettingsError } from '../../../src/settings/problems.ts';
 
 const HELLO = readFileSync(join(import.meta.dirname, '../../../examples/policies/hello.yml'), 'utf8');
+const CANARY = readFileSync(join(import.meta.dirname, '../../../examples/policies/canary.yml'), 'utf8');
 const SEED = 20261128;
 
 function assertLocated(error: unknown): void {
@@ -45,15 +46,16 @@ function parsesOrLocates(text: string): void {
   }
 }
 
-/** The example policy with one line replaced, dropped or duplicated: near-valid files. */
+/** An example policy (with or without a canary) with one line replaced, dropped or duplicated: near-valid files. */
 const mutatedPolicy = fc
   .record({
+    base: fc.constantFrom(HELLO, CANARY),
     line: fc.nat(60),
     kind: fc.constantFrom('replace', 'drop', 'duplicate', 'insert'),
     text: fc.string({ unit: 'binary', maxLength: 40 }),
   })
-  .map(({ line, kind, text }) => {
-    const lines = HELLO.split('\n');
+  .map(({ base, line, kind, text }) => {
+    const lines = base.split('\n');
     const at = line % lines.length;
     if (kind === 'replace') lines[at] = text;
     if (kind === 'drop') lines.splice(at, 1);
@@ -95,22 +97,29 @@ const INPUT_NAMES = [
   'universe_domain',
   'excess_permissions',
   'wait_timeout',
+  'traffic',
+  'tag',
+  'first_deploy',
+  'promote_to',
+  'rollback_to',
+  'canary_steps',
+  'canary_wait',
+  'health_check_path',
+  'health_check_requests',
+  'health_check_success_ratio',
+  'health_check_timeout',
 ];
 
 test('arbitrary inputs either load or fail with problems naming inputs', () => {
   const inputs = fc.dictionary(fc.constantFrom(...INPUT_NAMES), fc.string({ unit: 'binary', maxLength: 30 }));
   fc.assert(
-    fc.property(inputs, fc.boolean(), (values, withPolicy) => {
+    fc.property(inputs, fc.constantFrom(undefined, HELLO, CANARY), (values, policy) => {
       const env = Object.fromEntries(
         Object.entries(values).map(([name, value]) => [inputVariable(name), value]),
       );
       assert.doesNotThrow(() => readInputs(env));
       try {
-        loadSettings(
-          env,
-          (path) => (withPolicy && path === '/repo/.github/cloud-run.yml' ? HELLO : undefined),
-          '/repo',
-        );
+        loadSettings(env, (path) => (path === '/repo/.github/cloud-run.yml' ? policy : undefined), '/repo');
       } catch (error) {
         assertLocated(error);
       }

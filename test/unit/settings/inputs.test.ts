@@ -49,8 +49,8 @@ test('valid values are parsed and trimmed', () => {
   assert.deepEqual(problems, []);
   assert.deepEqual(inputs, {
     policy: 'deploy/policy.yml',
-    service: 'hello',
-    region: 'europe-west4',
+    service: ['hello'],
+    region: ['europe-west4'],
     image: `us-docker.pkg.dev/demo-project/apps/hello@sha256:${'a'.repeat(64)}`,
     mode: 'plan',
     projectId: 'demo-project',
@@ -65,7 +65,26 @@ test('valid values are parsed and trimmed', () => {
     waitTimeoutSeconds: 3600,
     prComment: false,
     githubToken: 'ghs_exampletoken',
+    traffic: undefined,
+    tag: undefined,
+    firstDeploy: undefined,
+    promoteTo: undefined,
+    rollbackTo: undefined,
+    canarySteps: undefined,
+    canaryWaitSeconds: undefined,
+    healthCheckPath: undefined,
+    healthCheckRequests: undefined,
+    healthCheckSuccessRatio: undefined,
+    healthCheckTimeoutSeconds: undefined,
   });
+});
+
+test('service and region take comma-separated lists, trimmed, in the order written', () => {
+  const { inputs, problems } = read({ service: ' worker , api,all ', region: 'us-east1,europe-west1' });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(inputs.service, ['worker', 'api', 'all']);
+  assert.deepEqual(inputs.region, ['us-east1', 'europe-west1']);
+  assert.ok(Object.isFrozen(inputs.service));
 });
 
 const INVALID: readonly (readonly [string, string, RegExp])[] = [
@@ -76,6 +95,13 @@ const INVALID: readonly (readonly [string, string, RegExp])[] = [
   ['excess_permissions', 'true', /not one of fail, warn, off/],
   ['service', 'Hello', /not a valid Cloud Run service name/],
   ['service', 'a'.repeat(50), /not a valid Cloud Run service name/],
+  ['service', 'api,,worker', /^input 'service': "api,,worker" has an empty item$/],
+  ['service', ',api', /has an empty item/],
+  ['service', 'api, worker, api', /^input 'service': lists "api" twice$/],
+  ['service', 'api, Worker', /^input 'service': "Worker" is not a valid Cloud Run service name$/],
+  ['region', 'us-central1,', /has an empty item/],
+  ['region', 'us-east1, us-east1', /lists "us-east1" twice/],
+  ['region', 'us-east1, us-east1-b', /"us-east1-b" is not a valid Cloud Run region/],
   ['region', 'us-central1-a', /not a valid Cloud Run region/],
   ['region', 'us central1', /whitespace/],
   ['project_id', 'demo', /not a valid project ID/],

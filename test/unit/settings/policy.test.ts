@@ -107,9 +107,21 @@ test('full.yml becomes the typed policy, every field mapped', () => {
       ingress: 'all',
       labels: { team: 'web' },
       public: false,
-      invokers: ['serviceAccount:caller@demo-project.iam.gserviceaccount.com'],
+      invokers: [
+        'serviceAccount:caller@demo-project.iam.gserviceaccount.com',
+        'serviceAccount:deployer@demo-project.iam.gserviceaccount.com',
+      ],
+      canary: {
+        steps: [5, 25, 100],
+        waitSeconds: 120,
+        healthCheck: { path: '/healthz?deep=1', requests: 20, successRatio: 0.95, timeoutSeconds: 3 },
+      },
       span: { file, line: 17, column: 5 },
     },
+  );
+  assert.deepEqual(service.invokersSpan, { file, line: 33, column: 5 });
+  assert.ok(
+    Object.isFrozen(service.settings.canary) && Object.isFrozen(service.settings.canary?.healthCheck),
   );
   assert.ok(
     Object.isFrozen(service.settings) &&

@@ -250,3 +250,48 @@ describe('buildSetup', () => {
     assert.deepEqual(two, one);
   });
 });
+
+describe('canary permissions', () => {
+  const CANARY = read('canary.yml');
+  const DEPLOYER = 'deployer@demo-project.iam.gserviceaccount.com';
+  const onDeployer = (text: string) =>
+    buildSetup(parsePolicy(text, 'c.yml'))
+      .serviceAccountBindings.filter((binding) => binding.serviceAccount === DEPLOYER)
+      .map((binding) => binding.role);
+
+  test('a private canary adds no grant on the deployer: the workflow identity mints its ID tokens', () => {
+    const withoutCanary = CANARY.replace(/ {4}canary:\n(?: {6}.*\n)+/, '');
+    assert.notEqual(withoutCanary, CANARY);
+    assert.deepEqual(onDeployer(CANARY), onDeployer(withoutCanary));
+    assert.deepEqual([...new Set(onDeployer(CANARY))], ['roles/iam.workloadIdentityUser']);
+  });
+
+  test('the workload identity binding covers getOpenIdToken (per the verified role definition)', () => {
+    const role = JSON.parse(
+      readFileSync(resolve(ROOT, 'test/emulator/data/roles/iam.workloadIdentityUser.json'), 'utf8'),
+    ) as { includedPermissions: string[] };
+    assert.ok(role.includedPermissions.includes('iam.serviceAccounts.getOpenIdToken'));
+  });
+
+  test('the invoke permission comes from the invokers list, never from the project-wide role', () => {
+    const policy = parsePolicy(CANARY, 'c.yml');
+    assert.ok(!deployerPermissions(policy).includes('run.routes.invoke'));
+    assert.deepEqual(
+      deployerPermissions(policy),
+      deployerPermissions(parsePolicy(CANARY.replace(/ {4}canary:\n(?: {6}.*\n)+/, ''), 'c.yml')),
+      'a canary adds no project permission',
+    );
+  });
+
+  test('a canary with unmanaged invokers: told to grant run.invoker by hand', () => {
+    const unmanaged = CANARY.replace(/ {4}invokers:\n(?: {6}.*\n)+/, '');
+    assert.notEqual(unmanaged, CANARY);
+    const note = buildSetup(parsePolicy(unmanaged, 'c.yml')).notes.find((n) => n.includes('run.invoker'));
+    assert.match(note ?? '', /hello runs a canary and its invokers are not managed/);
+    assert.match(note ?? '', /--member=serviceAccount:deployer@demo-project\.iam\.gserviceaccount\.com/);
+    assert.ok(
+      !buildSetup(parsePolicy(CANARY, 'c.yml')).notes.some((n) => n.includes('run.invoker')),
+      'listed invokers need no note',
+    );
+  });
+});

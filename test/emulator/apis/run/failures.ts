@@ -2,6 +2,8 @@
 export interface FailureRule {
   /** Service id (short name); any service when absent. */
   readonly service?: string;
+  /** Region (`us-central1`); any region when absent. */
+  readonly region?: string;
   /** Substring of any container image of the revision; any image when absent. */
   readonly image?: string;
   /** The container's failure, as Cloud Run reports it; a realistic default when absent. */
@@ -17,15 +19,17 @@ export function defaultFailureMessage(port: number, revisionLogsUrl: string): st
   );
 }
 
-/** The first rule matching a revision of `service` with these images, if any. */
+/** The first rule matching a revision of `service` in `region` with these images, if any. */
 export function matchingFailure(
   rules: readonly FailureRule[],
   service: string,
+  region: string,
   images: readonly string[],
 ): FailureRule | undefined {
   return rules.find(
     (rule) =>
       (rule.service === undefined || rule.service === service) &&
+      (rule.region === undefined || rule.region === region) &&
       (rule.image === undefined || images.some((image) => image.includes(rule.image ?? ''))),
   );
 }

@@ -475,7 +475,12 @@ export class RunModel {
     const operation = this.#operations.get(rollout.operation);
     if (service === undefined || revision === undefined || operation === undefined) return;
     if (revision.state === 'pending') {
-      const rule = matchingFailure(this.#failureRules, service.name.service, images(revision.template));
+      const rule = matchingFailure(
+        this.#failureRules,
+        service.name.service,
+        service.name.location,
+        images(revision.template),
+      );
       revision.state = rule === undefined ? 'ready' : 'failed';
       revision.failure =
         rule === undefined

@@ -1,9 +1,11 @@
 import { isObject } from '../../core/body.ts';
+import { Faults } from '../../core/faults.ts';
 import { GoogleError, invalidArgument } from '../../core/google-error.ts';
 import type { EmulatorCore, EmulatorPlugin } from '../../core/plugin.ts';
 import type { Identity, Route } from '../../core/types.ts';
 import { createRoundRobinPicker, invoke } from '../../serving/invoke.ts';
 import { ServingListeners } from '../../serving/listeners.ts';
+import { SickRevisions, type SickRule, sickRuleProblem } from '../../serving/sickness.ts';
 import { canonicalMessage } from '../../validate/canonical.ts';
 import { createValidator, type RequestValidator } from '../../validate/index.ts';
 import type { FailureRule } from './failures.ts';
@@ -22,6 +24,19 @@ export interface RunControls {
   /** New revisions matching the rule fail to start; returns a function removing the rule. */
   failRevisions(rule: FailureRule): () => void;
   clearFailures(): void;
+  /**
+   * Revisions matching the rule deploy and become Ready, but answer requests (on `path` and
+   * below, after the first `afterRequests`) with `status` (503 by default), as a container with
+   * a broken health endpoint would. Returns a function removing the rule; throws on a bad rule.
+   */
+  sickRevisions(rule: SickRule): () => void;
+  clearSickness(): void;
+  /**
+   * Faults of the serving listeners (service and tag URLs), matched by method and path: the
+   * network or Cloud Run's front end failing as a caller of the service sees it (429/500/503
+   * with Google's JSON error body, reset, timeout, latency). Specs leave `api` out.
+   */
+  readonly servingFaults: Faults;
   /**
    * Changes a service out of band (as a console user would): `service` holds the fields to set,
    * `updateMask` which ones (all given top-level fields when omitted). Completes at once.
@@ -52,6 +67,8 @@ export async function createRunPlugin(
 ): Promise<EmulatorPlugin> {
   const validator = options.validator ?? createValidator();
   const pick = createRoundRobinPicker();
+  const sick = new SickRevisions();
+  const servingFaults = new Faults();
   const serving: ServingListeners = new ServingListeners((request) =>
     invoke(
       {
@@ -60,9 +77,11 @@ export async function createRunPlugin(
         canInvoke: (identity, key) => core.iam.check(identity, 'run.routes.invoke', key),
         isPublic: (key) => allUsersMayInvoke(core, key),
         pick,
+        sickStatus: (query) => sick.statusFor(query),
       },
       request,
     ),
+    servingFaults,
   );
   const model = new RunModel({
     project: core.project,
@@ -114,6 +133,9 @@ export async function createRunPlugin(
     setOperationDuration: (ms) => model.setOperationDuration(ms),
     failRevisions: (rule) => model.failRevisions(rule),
     clearFailures: () => model.clearFailures(),
+    sickRevisions: (rule) => sick.add(rule),
+    clearSickness: () => sick.clear(),
+    servingFaults,
     outOfBandUpdate,
     serviceUrl: (name) => serving.serviceUrl(parseServiceName(name, core.project).key),
   };
@@ -216,9 +238,10 @@ function controlRoutes(controls: RunControls): Route[] {
       method: 'POST',
       pattern: '/fail-revisions',
       handler: (ctx) => {
-        const { service, image, message } = body(ctx.body);
+        const { service, region, image, message } = body(ctx.body);
         const rule: FailureRule = {
           ...(typeof service === 'string' ? { service } : {}),
+          ...(typeof region === 'string' ? { region } : {}),
           ...(typeof image === 'string' ? { image } : {}),
           ...(typeof message === 'string' ? { message } : {}),
         };
@@ -231,6 +254,23 @@ function controlRoutes(controls: RunControls): Route[] {
       pattern: '/fail-revisions',
       handler: () => {
         controls.clearFailures();
+        return { status: 200, body: {} };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/sick-revisions',
+      handler: (ctx) => {
+        const rule = sickRule(body(ctx.body));
+        controls.sickRevisions(rule);
+        return { status: 200, body: rule };
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: '/sick-revisions',
+      handler: () => {
+        controls.clearSickness();
         return { status: 200, body: {} };
       },
     },
@@ -250,4 +290,32 @@ function controlRoutes(controls: RunControls): Route[] {
       },
     },
   ];
+}
+
+/** A sick-revision rule from a control request; anything malformed is a 400 naming the field. */
+function sickRule(fields: Record<string, unknown>): SickRule {
+  const usage =
+    'Send {"service"?: "id", "image"?: "substring", "status"?: 500..599, "path"?: "/prefix", "afterRequests"?: N}.';
+  const known = new Set(['service', 'image', 'status', 'path', 'afterRequests']);
+  const unknown = Object.keys(fields).filter((field) => !known.has(field));
+  if (unknown.length > 0) throw invalidArgument(`Unknown field ${unknown.join(', ')}. ${usage}`);
+  const { service, image, status, path, afterRequests } = fields;
+  for (const [name, value] of Object.entries({ service, image, path })) {
+    if (value !== undefined && typeof value !== 'string')
+      throw invalidArgument(`${name} must be a string. ${usage}`);
+  }
+  for (const [name, value] of Object.entries({ status, afterRequests })) {
+    if (value !== undefined && typeof value !== 'number')
+      throw invalidArgument(`${name} must be a number. ${usage}`);
+  }
+  const rule: SickRule = {
+    ...(typeof service === 'string' ? { service } : {}),
+    ...(typeof image === 'string' ? { image } : {}),
+    ...(typeof status === 'number' ? { status } : {}),
+    ...(typeof path === 'string' ? { path } : {}),
+    ...(typeof afterRequests === 'number' ? { afterRequests } : {}),
+  };
+  const problem = sickRuleProblem(rule);
+  if (problem !== undefined) throw invalidArgument(`${problem}. ${usage}`);
+  return rule;
 }
