@@ -478,7 +478,9 @@ function deployRelease(input) {
         : undefined;
     return {
         service,
-        release: { kind: 'deploy', tag: tag ?? (canary ? 'canary' : undefined), noTraffic, canary },
+        // A canary's revision carries the `canary` tag unless another was given, even on a first
+        // deploy that serves at once.
+        release: { kind: 'deploy', tag: tag ?? (wantsCanary ? 'canary' : undefined), noTraffic, canary },
     };
 }
 /** A promotion or rollback: the split before and after, and the record that says so. */

@@ -128,7 +128,9 @@ export function deployRelease(input: DeployTrafficInput): {
       : undefined;
   return {
     service,
-    release: { kind: 'deploy', tag: tag ?? (canary ? 'canary' : undefined), noTraffic, canary },
+    // A canary's revision carries the `canary` tag unless another was given, even on a first
+    // deploy that serves at once.
+    release: { kind: 'deploy', tag: tag ?? (wantsCanary ? 'canary' : undefined), noTraffic, canary },
   };
 }
 

@@ -217,6 +217,8 @@ describe('deploy releases', () => {
     assert.ok(result.release.kind === 'deploy');
     assert.equal(result.release.canary, undefined);
     assert.equal(result.release.noTraffic, false);
+    assert.equal(result.release.tag, 'canary', 'its revision is tagged like any canary (the tag_url output)');
+    assert.equal(sent(result), `100% LATEST, 0% ${result.revisionName} (tag canary)`);
   });
 });
 

@@ -69,18 +69,19 @@ export async function createRunPlugin(
   const pick = createRoundRobinPicker();
   const sick = new SickRevisions();
   const servingFaults = new Faults();
-  const serving: ServingListeners = new ServingListeners((request) =>
-    invoke(
-      {
-        view: (key) => model.servingView(key),
-        verifyIdToken: (jwt, audiences) => core.verifyGoogleIdToken(jwt, audiences),
-        canInvoke: (identity, key) => core.iam.check(identity, 'run.routes.invoke', key),
-        isPublic: (key) => allUsersMayInvoke(core, key),
-        pick,
-        sickStatus: (query) => sick.statusFor(query),
-      },
-      request,
-    ),
+  const serving: ServingListeners = new ServingListeners(
+    (request) =>
+      invoke(
+        {
+          view: (key) => model.servingView(key),
+          verifyIdToken: (jwt, audiences) => core.verifyGoogleIdToken(jwt, audiences),
+          canInvoke: (identity, key) => core.iam.check(identity, 'run.routes.invoke', key),
+          isPublic: (key) => allUsersMayInvoke(core, key),
+          pick,
+          sickStatus: (query) => sick.statusFor(query),
+        },
+        request,
+      ),
     servingFaults,
   );
   const model = new RunModel({
