@@ -122,7 +122,9 @@ function explainImpersonation(c, context, stage) {
     if (c.category === 'permission') {
         const permission = c.metadata.permission ??
             (stage === 'id-token' ? 'iam.serviceAccounts.getOpenIdToken' : 'iam.serviceAccounts.getAccessToken');
-        return new errors/* ActionError */.lZ(`${head}. The federated identity of this repository lacks '${permission}' on the service account (the roles/iam.workloadIdentityUser binding is missing, or the service account does not exist).`, { remedy: `Grant it (once, as a project admin): \`${bindingCommand(context)}\`` });
+        return new errors/* ActionError */.lZ(`${head}. The federated identity of this repository lacks '${permission}' on the service account (the roles/iam.workloadIdentityUser binding is missing, or the service account does not exist).`, {
+            remedy: `If the policy came from \`npm run setup\`, this may be the intended refusal: the deployer admits only runs its deployer.allow rules admit (attribute.can_deploy), the planner those of plan_allow. Run from such a ref and event, or widen the rules and apply the regenerated set-up. A hand-made set-up lacks the binding: grant it (once, as a project admin): \`${bindingCommand(context)}\``,
+        });
     }
     if (c.category === 'not-found') {
         return new errors/* ActionError */.lZ(`${head}. The service account does not exist.`, {

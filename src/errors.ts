@@ -60,3 +60,12 @@ export function describe(error: unknown): string {
 export function formatPlace(place: ErrorPlace): string {
   return place.kind === 'input' ? `input '${place.name}'` : `${place.file}:${place.line}:${place.column}`;
 }
+/** The one place an error becomes text: message, place, remedy. */
+export function render(error: unknown): string {
+  if (!(error instanceof ActionError)) return `Unexpected failure: ${describe(error)}`;
+  const place =
+    error.place === undefined || error.message.includes(formatPlace(error.place))
+      ? ''
+      : ` (${formatPlace(error.place)})`;
+  return `${error.message}${place}${error.remedy === undefined ? '' : `\nFix: ${error.remedy}`}`;
+}

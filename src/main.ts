@@ -10,7 +10,7 @@ import type { TargetReads } from './apply/read-target.ts';
 import type { RunApi } from './apply/run-api.ts';
 import type { CanaryDeps } from './apply/traffic.ts';
 import { cancelledRun } from './cancellation.ts';
-import { ActionError, describe, formatPlace } from './errors.ts';
+import { ActionError, describe, render } from './errors.ts';
 import { cancellableSleep } from './google/cancellation.ts';
 import { resolveEndpoints } from './google/endpoints.ts';
 import { REQUEST_TIMEOUT_MS, type RetryDeps } from './google/retry.ts';
@@ -22,6 +22,7 @@ import { requirementInputFromSettings, serviceResourceName } from './permissions
 import { planJson } from './plan/plan-json.ts';
 import type { IamPolicy, Plan, RunService, TargetPlan } from './plan/types.ts';
 import { writeOutputs } from './report/outputs.ts';
+import { commentOnPullRequest } from './report/pr-comment-step.ts';
 import { type ServingFacts, servingFacts } from './report/serving.ts';
 import { renderSummary } from './report/summary.ts';
 import { emptyRecord, type RunRecord, type TargetResult } from './report/types.ts';
@@ -88,61 +89,8 @@ export async function run(deps: Deps = defaultDeps()): Promise<void> {
   } finally {
     await writeSummary(record);
     // A cancelled job gets no new network work; the summary has the report.
-    if (!deps.signal.aborted) await commentOnPullRequest(record, deps);
+    if (!deps.signal.aborted) await commentOnPullRequest(record, deps.env, deps.readFile);
   }
-}
-
-/**
- * On pull requests, the summary (the plan) also goes into one comment that later runs update.
- * Never fails the step: the plan is already in the job summary.
- */
-async function commentOnPullRequest(record: RunRecord, deps: Deps): Promise<void> {
-  const options = record.prComment;
-  if (options === undefined || !options.enabled) return;
-  // Loaded only here: it brings Octokit, which no other run needs to start.
-  const { planCommentKey, pullRequestOf, upsertPrComment } = await import('./report/pr-comment.ts');
-  const pr = pullRequestOf(deps.env, await readEvent(deps));
-  if (pr === undefined) return;
-  if (options.githubToken === undefined) {
-    core.warning(
-      'No plan comment: the github_token input is empty. Leave its default (the workflow token) or pass a token with pull-requests: write.',
-    );
-    return;
-  }
-  core.setSecret(options.githubToken);
-  const { env } = deps;
-  try {
-    const result = await upsertPrComment(renderSummary(record), {
-      ...pr,
-      token: options.githubToken,
-      apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
-      key: planCommentKey((record.plan?.targets ?? []).map((target) => target.target)),
-      runUrl: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`,
-    });
-    core.info(`Plan comment ${result.action}: ${result.url}`);
-  } catch (error) {
-    core.warning(`Could not comment the plan on the pull request: ${render(error)}`);
-  }
-}
-
-async function readEvent(deps: Deps): Promise<unknown> {
-  const path = deps.env.GITHUB_EVENT_PATH;
-  if (path === undefined || path === '') return undefined;
-  try {
-    return JSON.parse(await deps.readFile(path)) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The one place an error becomes text: message, place, remedy. */
-export function render(error: unknown): string {
-  if (!(error instanceof ActionError)) return `Unexpected failure: ${describe(error)}`;
-  const place =
-    error.place === undefined || error.message.includes(formatPlace(error.place))
-      ? ''
-      : ` (${formatPlace(error.place)})`;
-  return `${error.message}${place}${error.remedy === undefined ? '' : `\nFix: ${error.remedy}`}`;
 }
 
 async function execute(deps: Deps, record: RunRecord): Promise<void> {
@@ -186,9 +134,14 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
       import('./identity/federation.ts'),
     ]);
     const claims = decodeJwtPayload(subjectToken);
-    if (settings.deployer.allow !== undefined) {
-      checkClaims(claims, settings.deployer.allow, settings.policyFile ?? 'the policy');
-      record.claimCheck = `passed: ${describeClaims(claims)}`;
+    // The planning account has its own rules when the policy sets them: who may plan need not deploy.
+    const plans = settings.mode === 'plan' && settings.deployer.planServiceAccount !== undefined;
+    const planRules = plans ? settings.deployer.planAllow : undefined;
+    const rules = planRules ?? settings.deployer.allow;
+    if (rules !== undefined) {
+      const key = planRules === undefined ? 'deployer.allow' : 'deployer.plan_allow';
+      checkClaims(claims, rules, settings.policyFile ?? 'the policy', key);
+      record.claimCheck = `passed \`${key}\`: ${describeClaims(claims)}`;
     } else {
       record.claimCheck =
         'skipped: no `deployer.allow` rules (the provider’s attribute condition is the only gate)';

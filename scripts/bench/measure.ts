@@ -62,7 +62,8 @@ export async function measureDeploy(
   let stopRss: () => number = () => 0;
   const run = await runAction({
     env: emulator.env(),
-    inputs: { image },
+    // Every service of the policy: the scale policies declare several.
+    inputs: { image, service: 'all' },
     files: { '.github/cloud-run.yml': policy },
     timeoutMs: 240_000,
     onSpawn: (pid) => {

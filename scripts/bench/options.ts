@@ -17,7 +17,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `Usage: node scripts/bench.ts [--runs N] [--latencies 0,50,150] [--operation-ms 500]
-                            [--scale 1,10,42] [--scale-latency 50] [--doc docs/benchmark.md | --no-doc]
+                            [--scale 1,10,50] [--scale-latency 50] [--doc docs/benchmark.md | --no-doc]
 Environment: BENCH_RUNS, BENCH_LATENCIES, BENCH_OPERATION_MS, BENCH_SCALE, BENCH_SCALE_LATENCY.
 --quick = --runs 1 --scale 1,10.`;
 
@@ -61,7 +61,7 @@ export function parseOptions(
     runs: integer('--runs', pick(values.runs, 'BENCH_RUNS', quick ? '1' : '5'), 1),
     latencies: integers('--latencies', pick(values.latencies, 'BENCH_LATENCIES', '0,50,150'), 0),
     operationMs: integer('--operation-ms', pick(values['operation-ms'], 'BENCH_OPERATION_MS', '500'), 0),
-    scale: integers('--scale', pick(values.scale, 'BENCH_SCALE', quick ? '1,10' : '1,10,42'), 1),
+    scale: integers('--scale', pick(values.scale, 'BENCH_SCALE', quick ? '1,10' : '1,10,50'), 1),
     scaleLatency: integer('--scale-latency', pick(values['scale-latency'], 'BENCH_SCALE_LATENCY', '50'), 0),
     doc: values['no-doc'] === true ? undefined : (values.doc ?? defaultDoc),
   };

@@ -1,7 +1,7 @@
 /**
- * The example policy deploying its one service to N regions: N service-region pairs in one step.
- * One step deploys one service (the `service` input picks it), so N is bounded by the regions
- * Cloud Run has.
+ * The example policy grown to N service-region pairs deployed in one step (`service: all`): its
+ * service copied as `hello`, `hello-2`, … as few times as the regions Cloud Run has allow, the
+ * pairs shared evenly between the copies.
  */
 import { parse, stringify } from 'yaml';
 
@@ -11,14 +11,17 @@ export function policyWithTargets(
   regions: readonly string[],
 ): string {
   if (!Number.isInteger(targets) || targets < 1) throw new Error(`targets must be ≥ 1, got ${targets}`);
-  if (targets > regions.length) {
-    throw new Error(
-      `${targets} targets need ${targets} regions, but Cloud Run has ${regions.length}: one step deploys one service, once per region. Use --scale with values up to ${regions.length}.`,
-    );
-  }
+  if (regions.length === 0) throw new Error('no regions to deploy to');
   const policy = parse(examplePolicy) as { services?: unknown };
   const [service, ...others] = Array.isArray(policy.services) ? (policy.services as unknown[]) : [];
-  if (typeof service !== 'object' || service === null || others.length > 0)
+  if (typeof service !== 'object' || service === null || !('name' in service) || others.length > 0)
     throw new Error('the example policy must declare exactly one service');
-  return stringify({ ...policy, services: [{ ...service, regions: regions.slice(0, targets) }] });
+  const copies = Math.ceil(targets / regions.length);
+  const services = Array.from({ length: copies }, (_, index) => {
+    // Even shares: the first `targets % copies` copies take one region more.
+    const share = Math.floor(targets / copies) + (index < targets % copies ? 1 : 0);
+    const name = index === 0 ? String(service.name) : `${String(service.name)}-${index + 1}`;
+    return { ...service, name, regions: regions.slice(0, share) };
+  });
+  return stringify({ ...policy, services });
 }

@@ -48,7 +48,17 @@ const exact = (allowed: string, value: string): boolean => allowed === value;
  * Refuses a token whose claims fall outside the policy's `allow` rules, naming the claim, its
  * value and the rule. `where` names the policy file (or the inputs) for the remedy.
  */
-export function checkClaims(claims: Claims, rules: ClaimRules, where: string): void {
+/**
+ * Fails unless every restricted claim is allowed. `key` names the rule set in messages:
+ * `deployer.allow` (who may deploy) or `deployer.plan_allow` (who may plan).
+ */
+export function checkClaims(
+  claims: Claims,
+  rules: ClaimRules,
+  where: string,
+  key: 'deployer.allow' | 'deployer.plan_allow' = 'deployer.allow',
+): void {
+  const what = key === 'deployer.allow' ? 'deploy' : 'plan';
   const table: readonly Rule[] = [
     {
       claim: 'repository',
@@ -67,12 +77,12 @@ export function checkClaims(claims: Claims, rules: ClaimRules, where: string): v
     const list = rule.allowed.map((entry) => `'${entry}'`).join(', ');
     if (typeof value === 'string' && rule.allowed.some((allowed) => rule.matches(allowed, value))) continue;
     throw new ActionError(
-      `The GitHub OIDC token's '${rule.claim}' claim is ${shown}, which the policy's deployer.allow.${rule.policyKey} rule (${list}) does not accept.`,
+      `The GitHub OIDC token's '${rule.claim}' claim is ${shown}, which the policy's ${key}.${rule.policyKey} rule (${list}) does not accept.`,
       {
         remedy:
           rule.claim === 'environment' && value === undefined
-            ? `Give the job an environment (\`environment: ${rule.allowed[0] ?? 'NAME'}\`), or change deployer.allow.${rule.policyKey} in ${where}.`
-            : `Run from an allowed ${rule.claim}, or change deployer.allow.${rule.policyKey} in ${where} if this one should deploy.`,
+            ? `Give the job an environment (\`environment: ${rule.allowed[0] ?? 'NAME'}\`), or change ${key}.${rule.policyKey} in ${where}.`
+            : `Run from an allowed ${rule.claim}, or change ${key}.${rule.policyKey} in ${where} if this one should ${what}.`,
       },
     );
   }

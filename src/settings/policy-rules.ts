@@ -60,6 +60,7 @@ export function checkRules(tree: YamlTree, flagged: ReadonlySet<string>): Action
         'Name a separate read-only account for plans, or remove plan_service_account.',
       );
     }
+    checkPlanAllow(deployer, report);
   }
 
   const services = field(root, '', 'services');
@@ -197,6 +198,30 @@ function checkCanary(
 }
 
 type Report = (pointer: string, at: 'key' | 'value', what: string, remedy: string) => void;
+
+/**
+ * `plan_allow` separates who may plan from who may deploy, so it needs the planner it admits to and
+ * the `allow` rules it is separated from (without them, deploying would be unrestricted).
+ */
+function checkPlanAllow(deployer: Entries, report: Report): void {
+  if (!Object.hasOwn(deployer, 'plan_allow')) return;
+  if (!Object.hasOwn(deployer, 'plan_service_account')) {
+    report(
+      '/deployer/plan_allow',
+      'key',
+      'deployer.plan_allow is set but deployer.plan_service_account is not: plan_allow admits workflows to the planner account, and there is none',
+      'Add deployer.plan_service_account (a read-only account for plans), or remove plan_allow so that allow governs both modes.',
+    );
+  }
+  if (!Object.hasOwn(deployer, 'allow')) {
+    report(
+      '/deployer/plan_allow',
+      'key',
+      'deployer.plan_allow is set but deployer.allow is not: planning would be restricted while deploying is not',
+      'Add deployer.allow with the repositories (and refs, events, environments) that may deploy.',
+    );
+  }
+}
 
 function checkDuration(
   report: Report,

@@ -46,14 +46,18 @@ export interface PolicyDocument {
     readonly token_lifetime?: string;
     readonly allowed_roles?: readonly string[];
     readonly excess_permissions?: ExcessPermissionsMode;
-    readonly allow?: {
-      readonly repositories: readonly string[];
-      readonly refs?: readonly string[];
-      readonly environments?: readonly string[];
-      readonly events?: readonly string[];
-    };
+    readonly allow?: ClaimRulesDocument;
+    readonly plan_allow?: ClaimRulesDocument;
   };
   readonly services: readonly ServiceDocument[];
+}
+
+/** `deployer.allow` / `deployer.plan_allow` as written. */
+export interface ClaimRulesDocument {
+  readonly repositories: readonly string[];
+  readonly refs?: readonly string[];
+  readonly environments?: readonly string[];
+  readonly events?: readonly string[];
 }
 
 export interface ServiceDocument {

@@ -7,6 +7,7 @@ import { parseDuration } from './durations.ts';
 import { checkRules } from './policy-rules.ts';
 import {
   type CanaryDocument,
+  type ClaimRulesDocument,
   checkSchema,
   type PolicyDocument,
   type ServiceDocument,
@@ -49,7 +50,10 @@ export interface Policy {
   readonly tokenLifetimeSeconds: Pinned<number> | undefined;
   readonly allowedRoles: readonly string[];
   readonly excessPermissions: Pinned<ExcessPermissionsMode> | undefined;
+  /** Who may deploy: impersonate the deployer. */
   readonly allow: ClaimRules | undefined;
+  /** Who may plan (impersonate the planner) when it differs from `allow`; set only with a planner and `allow`. */
+  readonly planAllow: ClaimRules | undefined;
   readonly services: readonly PolicyService[];
 }
 
@@ -95,15 +99,8 @@ function toPolicy(doc: PolicyDocument, tree: YamlTree, file: string): Policy {
       deployer.excess_permissions === undefined
         ? undefined
         : pin(deployer.excess_permissions, '/deployer/excess_permissions'),
-    allow:
-      deployer.allow === undefined
-        ? undefined
-        : {
-            repositories: Object.freeze([...deployer.allow.repositories]),
-            refs: frozen(deployer.allow.refs),
-            environments: frozen(deployer.allow.environments),
-            events: frozen(deployer.allow.events),
-          },
+    allow: claimRules(deployer.allow),
+    planAllow: claimRules(deployer.plan_allow),
     services: doc.services.map((service, index) => toService(service, tree, `/services/${index}`)),
   };
 }
@@ -158,6 +155,16 @@ function toCanary(canary: CanaryDocument): CanarySettings {
       successRatio: health.success_ratio ?? defaults.successRatio,
       timeoutSeconds: seconds(health.timeout, defaults.timeoutSeconds),
     }),
+  });
+}
+
+function claimRules(rules: ClaimRulesDocument | undefined): ClaimRules | undefined {
+  if (rules === undefined) return undefined;
+  return Object.freeze({
+    repositories: Object.freeze([...rules.repositories]),
+    refs: frozen(rules.refs),
+    environments: frozen(rules.environments),
+    events: frozen(rules.events),
   });
 }
 

@@ -14,7 +14,7 @@ export interface SourceSpan {
   readonly column: number;
 }
 
-/** Which GitHub OIDC claims may deploy. `undefined` means the claim is not restricted. */
+/** Which GitHub OIDC claims are admitted (to deploy, or to plan). A list that is `undefined` does not restrict its claim. */
 export interface ClaimRules {
   /** Exact `owner/repo` names (case-insensitive as GitHub treats them). Always non-empty. */
   readonly repositories: readonly string[];
@@ -37,7 +37,14 @@ export interface DeployerSettings {
   readonly audience: string;
   readonly tokenLifetimeSeconds: number;
   readonly universeDomain: string;
+  /** Who may deploy (impersonate `serviceAccount`); `undefined` = no claim check by the action. */
   readonly allow: ClaimRules | undefined;
+  /**
+   * Who may plan (impersonate `planServiceAccount`) when the policy says so apart from `allow`;
+   * only set together with `planServiceAccount` and `allow`. Plan mode with a planner checks
+   * `planAllow ?? allow`.
+   */
+  readonly planAllow: ClaimRules | undefined;
   /**
    * The envelope: roles the deployer may hold. Permissions beyond them are "excess". Empty when no
    * envelope is declared (no policy, or a policy without `allowed_roles`): then nothing is excess.

@@ -8,7 +8,16 @@ import { defaultComputeServiceAccount } from '../permissions/required.ts';
 import { expandEnvelope } from '../permissions/roles.ts';
 import type { Policy } from '../settings/policy.ts';
 import type { ServiceSettings } from '../settings/types.ts';
-import { ATTRIBUTE_MAPPING, attributeCondition, GITHUB_ISSUER } from './attributes.ts';
+import {
+  type AccessRules,
+  attributeCondition,
+  attributeMapping,
+  CAN_DEPLOY,
+  CAN_PLAN,
+  GITHUB_ISSUER,
+  MAX_CONDITION_CHARS,
+  MAX_MAPPING_EXPRESSION_CHARS,
+} from './attributes.ts';
 import { deployerPermissions, plannerPermissions, runtimeAccounts } from './role-permissions.ts';
 import type {
   AccountPurpose,
@@ -17,6 +26,7 @@ import type {
   ServiceAccountBinding,
   Setup,
   SetupCustomRole,
+  SetupProvider,
   SetupServiceAccount,
 } from './types.ts';
 
@@ -39,8 +49,8 @@ const PROVIDER_NAME =
 
 export function buildSetup(policy: Policy): Setup {
   const projectId = policy.projectId.value;
-  const provider = PROVIDER_NAME.exec(policy.workloadIdentityProvider.value);
-  const [, poolNumber = '', poolId = '', providerId = ''] = provider ?? [];
+  const providerName = PROVIDER_NAME.exec(policy.workloadIdentityProvider.value);
+  const [, poolNumber = '', poolId = '', providerId = ''] = providerName ?? [];
   const allow = policy.allow;
   if (allow === undefined) {
     throw new ActionError(
@@ -73,12 +83,14 @@ export function buildSetup(policy: Policy): Setup {
         );
 
   const runtimes = runtimeAccounts(policy);
-  const principals = [...allow.repositories]
-    .sort()
-    .map(
-      (repository) =>
-        `principalSet://iam.googleapis.com/projects/${poolNumber}/locations/global/workloadIdentityPools/${poolId}/attribute.repository/${repository}`,
-    );
+  // The planner admits plan_allow (else allow); the deployer admits allow only.
+  const access: AccessRules = {
+    deploy: allow,
+    plan: planner === undefined ? undefined : (policy.planAllow ?? allow),
+  };
+  const provider = checkedProvider(policy, providerId, poolId, access);
+  const admitted = (attribute: string): string =>
+    `principalSet://iam.googleapis.com/projects/${poolNumber}/locations/global/workloadIdentityPools/${poolId}/attribute.${attribute}/true`;
   const projectBindings: ProjectBinding[] = [
     { role: deployerRole.name, member: `serviceAccount:${deployer}` },
     ...(planner === undefined || plannerRole === undefined
@@ -94,9 +106,10 @@ export function buildSetup(policy: Policy): Setup {
     // Also what lets a canary's health check mint the deployer's ID tokens: the workflow's
     // federated identity holds iam.serviceAccounts.getOpenIdToken through this role, so the
     // deployer needs no token-creator role on itself.
-    ...[deployer, ...(planner === undefined ? [] : [planner])].flatMap((account) =>
-      principals.map((member) => ({ serviceAccount: account, role: WORKLOAD_IDENTITY_USER, member })),
-    ),
+    { serviceAccount: deployer, role: WORKLOAD_IDENTITY_USER, member: admitted(CAN_DEPLOY) },
+    ...(planner === undefined
+      ? []
+      : [{ serviceAccount: planner, role: WORKLOAD_IDENTITY_USER, member: admitted(CAN_PLAN) }]),
   ];
   const secretBindings = secretGrants(policy);
   const accounts = createdAccounts(policy);
@@ -106,14 +119,7 @@ export function buildSetup(policy: Policy): Setup {
     project: { id: projectId, number: policy.projectNumber.value },
     apis: [...ACTION_APIS, ...(secretBindings.length > 0 ? ['secretmanager.googleapis.com'] : [])].sort(),
     pool: { id: poolId, displayName: 'GitHub Actions' },
-    provider: {
-      id: providerId,
-      poolId,
-      displayName: 'GitHub OIDC',
-      issuerUri: GITHUB_ISSUER,
-      attributeMapping: ATTRIBUTE_MAPPING,
-      attributeCondition: attributeCondition(allow),
-    },
+    provider,
     serviceAccounts: accounts,
     customRoles: plannerRole === undefined ? [deployerRole] : [deployerRole, plannerRole],
     projectBindings: projectBindings.sort(byKeys('role', 'member')),
@@ -121,6 +127,35 @@ export function buildSetup(policy: Policy): Setup {
     secretBindings,
     notes: notes(policy, deployerRole, [deployer, ...(planner === undefined ? [] : [planner]), ...runtimes]),
   };
+}
+
+/** The provider, refused when an expression is over Google's length limits (the API would reject it). */
+function checkedProvider(policy: Policy, id: string, poolId: string, access: AccessRules): SetupProvider {
+  const provider: SetupProvider = {
+    id,
+    poolId,
+    displayName: 'GitHub OIDC',
+    issuerUri: GITHUB_ISSUER,
+    attributeMapping: attributeMapping(access),
+    attributeCondition: attributeCondition(access),
+  };
+  const remedy =
+    'Shorten deployer.allow and deployer.plan_allow: fewer repositories, refs or events (a glob such as refs/tags/v* covers many refs), then generate the set-up again.';
+  for (const [key, expression] of Object.entries(provider.attributeMapping)) {
+    if (expression.length > MAX_MAPPING_EXPRESSION_CHARS) {
+      throw new ActionError(
+        `${policy.file}: the generated attribute mapping for ${key} is ${expression.length} characters; Google accepts at most ${MAX_MAPPING_EXPRESSION_CHARS}.`,
+        { remedy },
+      );
+    }
+  }
+  if (provider.attributeCondition.length > MAX_CONDITION_CHARS) {
+    throw new ActionError(
+      `${policy.file}: the generated attribute condition is ${provider.attributeCondition.length} characters; Google accepts at most ${MAX_CONDITION_CHARS}.`,
+      { remedy },
+    );
+  }
+  return provider;
 }
 
 /** The envelope's custom role of this project when the policy lists one, so the two agree. */
@@ -239,6 +274,9 @@ function notes(policy: Policy, deployerRole: SetupCustomRole, accounts: readonly
     }
   }
   out.push(
+    policy.planServiceAccount === undefined
+      ? `Only workflows that deployer.allow admits (attribute.${CAN_DEPLOY} = "true") may impersonate the deployer.`
+      : `Only workflows that deployer.allow admits (attribute.${CAN_DEPLOY} = "true") may impersonate the deployer; those that ${policy.planAllow === undefined ? 'deployer.allow' : 'deployer.plan_allow'} admits (attribute.${CAN_PLAN} = "true") may impersonate the planner.`,
     'The attribute condition compares repository names case-sensitively: write them in deployer.allow.repositories as GitHub shows them.',
   );
   return out;

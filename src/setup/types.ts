@@ -19,9 +19,12 @@ export interface SetupProvider {
   readonly poolId: string;
   readonly displayName: string;
   readonly issuerUri: string;
-  /** Google attribute → CEL over `assertion`, sorted by key. */
+  /**
+   * Google attribute → CEL over `assertion`, sorted by key: the claims, plus `attribute.can_deploy`
+   * and (with a planner) `attribute.can_plan`, `"true"` or `"false"` by the policy's rules.
+   */
   readonly attributeMapping: Readonly<Record<string, string>>;
-  /** CEL over `assertion`: the policy's `deployer.allow` rules. */
+  /** CEL over `assertion`: admitted by `deployer.allow` or by `deployer.plan_allow`. */
   readonly attributeCondition: string;
 }
 

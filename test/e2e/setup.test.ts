@@ -7,14 +7,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { checkClaims, decodeJwtPayload } from '../../src/identity/claims.ts';
+import { type Claims, checkClaims, decodeJwtPayload } from '../../src/identity/claims.ts';
 import { defaultComputeServiceAccount } from '../../src/permissions/required.ts';
 import { type Policy, parsePolicy } from '../../src/settings/policy.ts';
+import type { ClaimRules } from '../../src/settings/types.ts';
 import { buildSetup } from '../../src/setup/build-setup.ts';
 import type { Setup } from '../../src/setup/types.ts';
 import { call, githubToken, stsForm } from '../emulator/tests/helpers.ts';
 import type { ActionRun } from './runner.ts';
-import { World } from './world.ts';
+import { mutations, World } from './world.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const EXAMPLES = ['hello.yml', 'private-api-with-secrets.yml', 'public-website.yml'];
@@ -127,6 +128,16 @@ function without(setup: Setup, roleId: string, permission: string): Setup {
       role.id === roleId ? { ...role, permissions: role.permissions.filter((p) => p !== permission) } : role,
     ),
   };
+}
+
+/** Whether the action's own claim check admits `claims` under `rules`. */
+function admits(rules: ClaimRules, claims: Claims, where: string): boolean {
+  try {
+    checkClaims(claims, rules, where);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function log(run: ActionRun): string {
@@ -280,14 +291,17 @@ describe('the generated custom roles are minimal (hello.yml)', { concurrency: 4 
   }
 });
 
-describe('the generated provider condition admits exactly what deployer.allow admits', () => {
-  // [policy, claim overrides, whether deployer.allow admits them]
+describe('the generated provider condition admits exactly what deployer.allow or plan_allow admits', () => {
+  // [policy, claim overrides, whether deployer.allow or deployer.plan_allow admits them]
   const cases: readonly [string, Record<string, string>, boolean][] = [
     ['hello.yml', {}, true],
     ['hello.yml', { ref: 'refs/tags/v2.1' }, true],
     ['hello.yml', { ref: 'refs/tags/v2/evil' }, false],
     ['hello.yml', { ref: 'refs/heads/feature' }, false],
-    ['hello.yml', { event_name: 'pull_request' }, false],
+    ['hello.yml', { event_name: 'pull_request' }, true],
+    ['hello.yml', { event_name: 'pull_request', ref: 'refs/pull/7/merge' }, true],
+    ['hello.yml', { event_name: 'pull_request', ref: 'refs/pull/7/head' }, false],
+    ['hello.yml', { event_name: 'pull_request_target', ref: 'refs/pull/7/merge' }, false],
     ['hello.yml', { repository: 'acme/other' }, false],
     ['private-api-with-secrets.yml', {}, true],
     ['private-api-with-secrets.yml', { environment: '' }, false],
@@ -301,14 +315,9 @@ describe('the generated provider condition admits exactly what deployer.allow ad
       try {
         world.emulator.github.setClaims(claims);
         const token = await githubToken(world.emulator);
-        const allow = policy.allow;
-        assert.ok(allow !== undefined);
-        let admitted = true;
-        try {
-          checkClaims(decodeJwtPayload(token), allow, name);
-        } catch {
-          admitted = false;
-        }
+        const admitted = [policy.allow, policy.planAllow].some(
+          (rules) => rules !== undefined && admits(rules, decodeJwtPayload(token), name),
+        );
         assert.equal(admitted, expected, "the action's own claim check");
         const exchange = await call(`${world.emulator.urls.sts}/v1/token`, { form: stsForm(token) });
         assert.equal(exchange.status === 200, admitted, `STS answered ${exchange.status}: ${exchange.text}`);
@@ -318,4 +327,84 @@ describe('the generated provider condition admits exactly what deployer.allow ad
       }
     });
   }
+});
+
+describe('plan_allow (hello.yml): a pull request plans as the planner and cannot deploy', () => {
+  const hello = example('hello.yml');
+  const PULL_REQUEST = { ref: 'refs/pull/7/merge', event_name: 'pull_request' };
+  const SCOPE = ['https://www.googleapis.com/auth/cloud-platform'];
+  const planner = hello.policy.planServiceAccount ?? '';
+  const deployer = hello.policy.serviceAccount.value;
+  // What a pull request can do to the policy file in its own branch: the action's claim check reads
+  // it from the workspace, so only the Google side (the generated set-up) can stop it.
+  const widened = hello.text
+    .replace('events: [push, workflow_dispatch]\n', 'events: [push, workflow_dispatch, pull_request]\n')
+    .replace(
+      'refs: [refs/heads/main, "refs/tags/v*"]\n',
+      'refs: [refs/heads/main, "refs/tags/v*", "refs/pull/*/merge"]\n',
+    );
+
+  test('Google: the pull request token impersonates the planner, and is refused the deployer', async () => {
+    const world = await World.start(worldState(hello.policy, hello.setup));
+    try {
+      world.emulator.github.setClaims(PULL_REQUEST);
+      const exchange = await call(`${world.emulator.urls.sts}/v1/token`, {
+        form: stsForm(await githubToken(world.emulator)),
+      });
+      assert.equal(exchange.status, 200, exchange.text);
+      const impersonate = (account: string) =>
+        call(
+          `${world.emulator.urls.iamcredentials}/v1/projects/-/serviceAccounts/${account}:generateAccessToken`,
+          {
+            token: String(exchange.json.access_token),
+            json: { scope: SCOPE },
+          },
+        );
+      const asPlanner = await impersonate(planner);
+      assert.equal(asPlanner.status, 200, asPlanner.text);
+      const asDeployer = await impersonate(deployer);
+      assert.equal(asDeployer.status, 403, asDeployer.text);
+      assert.match(asDeployer.text, /iam\.serviceAccounts\.getAccessToken/);
+    } finally {
+      await world.close();
+    }
+  });
+
+  test('the action: the pull request plans cleanly, its deploy fails at federation, a push to main deploys', async () => {
+    assert.notEqual(widened, hello.text);
+    const world = await World.start(worldState(hello.policy, hello.setup));
+    try {
+      world.emulator.github.setClaims(PULL_REQUEST);
+      const plan = await world.deploy({
+        policy: hello.text,
+        inputs: { mode: 'plan', image: image(hello.policy, 'hello', 'v1') },
+        env: { GITHUB_REF: PULL_REQUEST.ref, GITHUB_EVENT_NAME: PULL_REQUEST.event_name },
+      });
+      assertClean(plan, 'planning from the pull request');
+      assert.match(plan.summary, new RegExp(`Permission check of \`${planner}\``));
+
+      const deploy = await world.deploy({
+        policy: widened,
+        inputs: { image: image(hello.policy, 'hello', 'v1') },
+        env: { GITHUB_REF: PULL_REQUEST.ref, GITHUB_EVENT_NAME: PULL_REQUEST.event_name },
+      });
+      assert.equal(deploy.code, 1, log(deploy));
+      assert.match(
+        `${deploy.stdout}\n${deploy.summary}`,
+        new RegExp(
+          `Could not get an access token for service account '${deployer}'[^\\n]*iam\\.serviceAccounts\\.getAccessToken`,
+        ),
+      );
+      assert.deepEqual(mutations(world.emulator), [], 'the refused deploy wrote nothing');
+
+      world.emulator.github.setClaims({ ref: 'refs/heads/main', event_name: 'push' });
+      const pushed = await world.deploy({
+        policy: hello.text,
+        inputs: { image: image(hello.policy, 'hello', 'v1') },
+      });
+      assertClean(pushed, 'deploying a push to main');
+    } finally {
+      await world.close();
+    }
+  });
 });

@@ -138,7 +138,10 @@ function problemsOf(text: string, file: string): string[] {
         }
         try {
           const settings = loadSettings(env, readPolicyFile, ROOT);
-          const allow = settings.deployer.allow;
+          // The action checks a plan against plan_allow when the planner plans it.
+          const plans = settings.mode === 'plan' && settings.deployer.planServiceAccount !== undefined;
+          const planRules = plans ? settings.deployer.planAllow : undefined;
+          const allow = planRules ?? settings.deployer.allow;
           if (allow === undefined) continue;
           const environment = isTree(job.environment) ? job.environment.name : job.environment;
           for (const [event, filter] of triggers(workflow)) {
@@ -149,7 +152,12 @@ function problemsOf(text: string, file: string): string[] {
                 event_name: event,
                 ...(typeof environment === 'string' ? { environment } : {}),
               };
-              checkClaims(claims, allow, settings.policyFile ?? 'the inputs');
+              checkClaims(
+                claims,
+                allow,
+                settings.policyFile ?? 'the inputs',
+                planRules === undefined ? 'deployer.allow' : 'deployer.plan_allow',
+              );
             }
           }
         } catch (error) {

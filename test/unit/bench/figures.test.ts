@@ -25,18 +25,34 @@ describe('bench figures', () => {
     ]);
   });
 
-  test('a policy with N targets deploys its one service to N regions', () => {
+  test('a policy with N targets: its service in N regions, copied when N exceeds the regions', () => {
     const example = 'version: 1\nservices:\n  - name: hello\n    regions: [us-central1]\n    port: 8080\n';
-    const policy = parse(policyWithTargets(example, 3, ['us-central1', 'us-east1', 'europe-west1', 'x'])) as {
-      services: { name: string; regions: string[]; port: number }[];
-    };
-    assert.deepEqual(policy.services, [
+    const services = (targets: number, regions: string[]) =>
+      (
+        parse(policyWithTargets(example, targets, regions)) as {
+          services: { name: string; regions: string[]; port: number }[];
+        }
+      ).services;
+    assert.deepEqual(services(3, ['us-central1', 'us-east1', 'europe-west1', 'x']), [
       { name: 'hello', regions: ['us-central1', 'us-east1', 'europe-west1'], port: 8080 },
     ]);
-    assert.throws(
-      () => policyWithTargets(example, 5, ['a', 'b']),
-      /5 targets need 5 regions, but Cloud Run has 2/,
+    assert.deepEqual(services(5, ['a', 'b']), [
+      { name: 'hello', regions: ['a', 'b'], port: 8080 },
+      { name: 'hello-2', regions: ['a', 'b'], port: 8080 },
+      { name: 'hello-3', regions: ['a'], port: 8080 },
+    ]);
+    const fifty = services(
+      50,
+      Array.from({ length: 42 }, (_, i) => `r${i}`),
     );
+    assert.deepEqual(
+      fifty.map((service) => [service.name, service.regions.length]),
+      [
+        ['hello', 25],
+        ['hello-2', 25],
+      ],
+    );
+    assert.throws(() => policyWithTargets(example, 0, ['a']), /targets must be ≥ 1/);
   });
 
   test('options: flags over environment over defaults; --quick shortens; bad values are refused', () => {
@@ -45,7 +61,7 @@ describe('bench figures', () => {
       runs: 5,
       latencies: [0, 50, 150],
       operationMs: 500,
-      scale: [1, 10, 42],
+      scale: [1, 10, 50],
       scaleLatency: 50,
       doc: 'docs/benchmark.md',
     });

@@ -116,4 +116,25 @@ describe('checkClaims', () => {
       );
     });
   }
+
+  test('refuses against plan_allow, naming it and planning', () => {
+    assert.throws(
+      () =>
+        checkClaims(
+          { ...claims, event_name: 'pull_request' },
+          { ...open, events: ['push'] },
+          '.github/cloud-run.yml',
+          'deployer.plan_allow',
+        ),
+      (error: unknown) => {
+        assert.ok(error instanceof ActionError);
+        assert.match(error.message, /the policy's deployer\.plan_allow\.events rule \('push'\)/);
+        assert.match(
+          error.remedy ?? '',
+          /change deployer\.plan_allow\.events in .* if this one should plan\./,
+        );
+        return true;
+      },
+    );
+  });
 });

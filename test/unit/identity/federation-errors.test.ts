@@ -166,9 +166,16 @@ describe('explainFederationFailure: impersonation', () => {
       ),
     );
     assert.match(message, /lacks 'iam.serviceAccounts.getAccessToken'/);
-    assert.equal(
+    // The generated set-up refuses some runs on purpose; a hand-made one gets the exact command.
+    assert.match(
+      remedy ?? '',
+      /this may be the intended refusal: the deployer admits only runs its deployer\.allow rules admit/,
+    );
+    assert.ok(
+      (remedy ?? '').endsWith(
+        'grant it (once, as a project admin): `gcloud iam service-accounts add-iam-policy-binding deployer@demo.iam.gserviceaccount.com --role=roles/iam.workloadIdentityUser --member=principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github/attribute.repository/acme/hello`',
+      ),
       remedy,
-      'Grant it (once, as a project admin): `gcloud iam service-accounts add-iam-policy-binding deployer@demo.iam.gserviceaccount.com --role=roles/iam.workloadIdentityUser --member=principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github/attribute.repository/acme/hello`',
     );
   });
   test('ID token denied names getOpenIdToken', () => {

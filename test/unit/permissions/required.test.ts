@@ -221,6 +221,7 @@ describe('requirementInputFromSettings', () => {
         workloadIdentityProvider: 'projects/123/locations/global/workloadIdentityPools/p/providers/p',
         serviceAccount: 'd@demo.iam.gserviceaccount.com',
         planServiceAccount: undefined,
+        planAllow: undefined,
         audience: 'a',
         tokenLifetimeSeconds: 600,
         universeDomain: 'googleapis.com',

@@ -69,6 +69,7 @@ test('without a policy file at the default path, the inputs say everything', () 
   assert.equal(settings.deployer.excessPermissions, 'fail');
   assert.deepEqual(settings.deployer.allowedRoles, []);
   assert.equal(settings.deployer.allow, undefined);
+  assert.equal(settings.deployer.planAllow, undefined);
   assert.equal(settings.targets.length, 1);
   assert.equal(settings.targets[0]?.region, 'us-central1');
   assert.equal(settings.targets[0]?.service.name, 'hello');
@@ -93,6 +94,44 @@ test('without a policy, each missing required input is named', () => {
     problems({ ...WITHOUT_POLICY, image: '' })[0]?.message ?? '',
     /input 'image': is required when no policy file is used/,
   );
+});
+
+test('deployer.plan_allow: who may plan, apart from who may deploy', async (t) => {
+  const PLAN_ALLOW = `  plan_allow: # who may plan (impersonate the read-only planner): also pull requests, which cannot deploy
+    repositories: [acme/hello]
+    refs: [refs/heads/main, "refs/tags/v*", "refs/pull/*/merge"]
+    events: [push, workflow_dispatch, pull_request]
+`;
+  assert.ok(HELLO.includes(PLAN_ALLOW), 'hello.yml declares plan_allow');
+  const withoutPlanAllow = HELLO.replace(PLAN_ALLOW, '');
+  // [case, policy text, expected planAllow]
+  const cases: readonly [string, string, Settings['deployer']['planAllow']][] = [
+    [
+      'declared: its own rules, allow unchanged',
+      HELLO,
+      {
+        repositories: ['acme/hello'],
+        refs: ['refs/heads/main', 'refs/tags/v*', 'refs/pull/*/merge'],
+        environments: undefined,
+        events: ['push', 'workflow_dispatch', 'pull_request'],
+      },
+    ],
+    ['omitted: undefined (planning then checks allow)', withoutPlanAllow, undefined],
+  ];
+  for (const [name, text, expected] of cases) {
+    await t.test(name, () => {
+      for (const mode of ['deploy', 'plan']) {
+        const settings = load({ image: IMAGE, mode }, { '/repo/.github/cloud-run.yml': text });
+        assert.deepEqual(settings.deployer.planAllow, expected);
+        assert.deepEqual(settings.deployer.allow, {
+          repositories: ['acme/hello'],
+          refs: ['refs/heads/main', 'refs/tags/v*'],
+          environments: undefined,
+          events: ['push', 'workflow_dispatch'],
+        });
+      }
+    });
+  }
 });
 
 test('a policy at the default path is read; identity comes from it', () => {
@@ -157,7 +196,7 @@ test('input problems and policy problems are reported together', () => {
   );
   assert.deepEqual(
     found.map((problem) => problem.place),
-    ['input:mode', '.github/cloud-run.yml:28:13'],
+    ['input:mode', '.github/cloud-run.yml:32:13'],
   );
 });
 
@@ -192,12 +231,12 @@ const CONFLICTS: readonly (readonly [string, string, RegExp])[] = [
   [
     'region',
     'europe-west1',
-    /'europe-west1' is not a region of service 'hello' in the policy \(\.github\/cloud-run\.yml:21:5\)/,
+    /'europe-west1' is not a region of service 'hello' in the policy \(\.github\/cloud-run\.yml:25:5\)/,
   ],
   [
     'image',
     'us-docker.pkg.dev/demo-project/apps/hello-evil:v1',
-    /is not in the repository 'us-docker\.pkg\.dev\/demo-project\/apps\/hello' .*\(\.github\/cloud-run\.yml:24:23\)/,
+    /is not in the repository 'us-docker\.pkg\.dev\/demo-project\/apps\/hello' .*\(\.github\/cloud-run\.yml:28:23\)/,
   ],
   ['image', 'docker.io/library/nginx:1', /is not in the repository/],
 ];

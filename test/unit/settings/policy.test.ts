@@ -80,9 +80,15 @@ test('full.yml becomes the typed policy, every field mapped', () => {
     environments: ['production'],
     events: ['push', 'workflow_dispatch'],
   });
+  assert.deepEqual(policy.planAllow, {
+    repositories: ['acme/hello'],
+    refs: ['refs/pull/*/merge'],
+    environments: undefined,
+    events: ['pull_request'],
+  });
   const [service] = policy.services;
   assert.ok(service);
-  assert.deepEqual(service.imageRepositorySpan, { file, line: 20, column: 23 });
+  assert.deepEqual(service.imageRepositorySpan, { file, line: 21, column: 23 });
   assert.deepEqual(
     {
       ...service.settings,
@@ -116,10 +122,10 @@ test('full.yml becomes the typed policy, every field mapped', () => {
         waitSeconds: 120,
         healthCheck: { path: '/healthz?deep=1', requests: 20, successRatio: 0.95, timeoutSeconds: 3 },
       },
-      span: { file, line: 17, column: 5 },
+      span: { file, line: 18, column: 5 },
     },
   );
-  assert.deepEqual(service.invokersSpan, { file, line: 33, column: 5 });
+  assert.deepEqual(service.invokersSpan, { file, line: 34, column: 5 });
   assert.ok(
     Object.isFrozen(service.settings.canary) && Object.isFrozen(service.settings.canary?.healthCheck),
   );

@@ -387,9 +387,9 @@ describe('release settings that are refused', () => {
       policy: HELLO,
       expected: [
         {
-          place: '.github/cloud-run.yml:37:5',
+          place: '.github/cloud-run.yml:41:5',
           message: new RegExp(
-            `^\\.github/cloud-run\\.yml:37:5: service 'hello' \\(canary from the canary_steps input\\) runs a canary on a private service, but its invokers do not list the deployer ${DEPLOYER}$`,
+            `^\\.github/cloud-run\\.yml:41:5: service 'hello' \\(canary from the canary_steps input\\) runs a canary on a private service, but its invokers do not list the deployer ${DEPLOYER}$`,
           ),
           remedy: new RegExp(`^Add ${DEPLOYER} to invokers: the health check calls`),
         },

@@ -3,11 +3,19 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
+import { parse as parseCel } from '@marcbachmann/cel-js';
 import fc from 'fast-check';
 import { ActionError } from '../../../src/errors.ts';
-import { refGlobMatches } from '../../../src/identity/claims.ts';
+import { checkClaims, refGlobMatches } from '../../../src/identity/claims.ts';
 import { parsePolicy } from '../../../src/settings/policy.ts';
-import { attributeCondition, refGlobRegex } from '../../../src/setup/attributes.ts';
+import type { ClaimRules } from '../../../src/settings/types.ts';
+import {
+  attributeCondition,
+  attributeMapping,
+  MAX_CONDITION_CHARS,
+  refGlobRegex,
+  rulesExpression,
+} from '../../../src/setup/attributes.ts';
 import { buildSetup } from '../../../src/setup/build-setup.ts';
 import {
   deployerPermissions,
@@ -84,10 +92,10 @@ describe('custom role permissions', () => {
   });
 });
 
-describe('attribute condition', () => {
+describe('one rule set in CEL', () => {
   test('hello.yml pins repository, refs (exact and glob) and events', () => {
     assert.equal(
-      attributeCondition({
+      rulesExpression({
         repositories: ['acme/hello'],
         refs: ['refs/heads/main', 'refs/tags/v*'],
         environments: undefined,
@@ -99,7 +107,7 @@ describe('attribute condition', () => {
 
   test('environments require the claim; several repositories use `in`, sorted', () => {
     assert.equal(
-      attributeCondition({
+      rulesExpression({
         repositories: ['acme/b', 'acme/a'],
         refs: undefined,
         environments: ['prod'],
@@ -111,7 +119,7 @@ describe('attribute condition', () => {
 
   test('quotes and backslashes in values stay inside the CEL string literal', () => {
     assert.match(
-      attributeCondition({
+      rulesExpression({
         repositories: ['acme/a'],
         refs: ['refs/heads/"x\\'],
         environments: undefined,
@@ -131,6 +139,106 @@ describe('attribute condition', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+const DEPLOY_RULES: ClaimRules = {
+  repositories: ['acme/hello'],
+  refs: ['refs/heads/main', 'refs/tags/v*'],
+  environments: undefined,
+  events: ['push', 'workflow_dispatch'],
+};
+const PLAN_RULES: ClaimRules = {
+  repositories: ['acme/hello'],
+  refs: ['refs/heads/main', 'refs/pull/*/merge'],
+  environments: undefined,
+  events: ['push', 'pull_request'],
+};
+
+/** Whether the action's own claim check admits `claims` under `rules`. */
+function admits(rules: ClaimRules, claims: Record<string, string>): boolean {
+  try {
+    checkClaims(claims, rules, 'p.yml');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('attribute mapping and condition: can_deploy, can_plan', () => {
+  test('without a planner: can_deploy only, the condition is allow', () => {
+    const mapping = attributeMapping({ deploy: DEPLOY_RULES, plan: undefined });
+    assert.equal(mapping['attribute.can_deploy'], `(${rulesExpression(DEPLOY_RULES)}) ? "true" : "false"`);
+    assert.equal(mapping['attribute.can_plan'], undefined);
+    assert.equal(
+      attributeCondition({ deploy: DEPLOY_RULES, plan: undefined }),
+      rulesExpression(DEPLOY_RULES),
+    );
+  });
+
+  test('a planner without plan_allow: can_plan uses allow, the condition stays allow', () => {
+    const access = { deploy: DEPLOY_RULES, plan: DEPLOY_RULES };
+    const mapping = attributeMapping(access);
+    assert.equal(mapping['attribute.can_plan'], mapping['attribute.can_deploy']);
+    assert.equal(attributeCondition(access), rulesExpression(DEPLOY_RULES));
+  });
+
+  test('plan_allow: can_plan from it, the condition admits either rule set', () => {
+    const access = { deploy: DEPLOY_RULES, plan: PLAN_RULES };
+    assert.equal(
+      attributeMapping(access)['attribute.can_plan'],
+      `(${rulesExpression(PLAN_RULES)}) ? "true" : "false"`,
+    );
+    assert.equal(
+      attributeCondition(access),
+      `(${rulesExpression(DEPLOY_RULES)}) || (${rulesExpression(PLAN_RULES)})`,
+    );
+  });
+
+  test('keys sorted, valid Google attribute names, the claims kept', () => {
+    const keys = Object.keys(attributeMapping({ deploy: DEPLOY_RULES, plan: PLAN_RULES }));
+    assert.deepEqual(keys, [...keys].sort());
+    for (const key of keys) assert.match(key, /^(google\.subject|attribute\.[a-z0-9_]{1,100})$/);
+    for (const claim of ['repository', 'ref', 'event_name', 'environment', 'repository_owner']) {
+      assert.ok(keys.includes(`attribute.${claim}`), claim);
+    }
+  });
+
+  test('evaluated as CEL, can_deploy / can_plan / the condition agree with the action’s claim check', () => {
+    const access = { deploy: DEPLOY_RULES, plan: PLAN_RULES };
+    const mapping = attributeMapping(access);
+    const evaluate = (expression: string, assertion: Record<string, string>): unknown =>
+      parseCel(expression)({ assertion });
+    const claims = fc.record(
+      {
+        repository: fc.constantFrom('acme/hello', 'acme/other'),
+        ref: fc.constantFrom(
+          'refs/heads/main',
+          'refs/heads/feature',
+          'refs/tags/v1.2',
+          'refs/tags/v1/evil',
+          'refs/pull/7/merge',
+          'refs/pull/7/head',
+        ),
+        event_name: fc.constantFrom('push', 'workflow_dispatch', 'pull_request', 'pull_request_target'),
+        environment: fc.constantFrom('production', 'staging'),
+      },
+      { requiredKeys: ['repository', 'ref', 'event_name'] },
+    );
+    fc.assert(
+      fc.property(claims, (assertion) => {
+        const deploy = admits(DEPLOY_RULES, assertion);
+        const plan = admits(PLAN_RULES, assertion);
+        assert.equal(evaluate(mapping['attribute.can_deploy'] ?? '', assertion), deploy ? 'true' : 'false');
+        assert.equal(evaluate(mapping['attribute.can_plan'] ?? '', assertion), plan ? 'true' : 'false');
+        assert.equal(evaluate(attributeCondition(access), assertion), deploy || plan);
+      }),
+      { numRuns: 300 },
+    );
+    // The case the split exists for: a pull request may plan and may not deploy.
+    const pullRequest = { repository: 'acme/hello', ref: 'refs/pull/7/merge', event_name: 'pull_request' };
+    assert.equal(evaluate(mapping['attribute.can_deploy'] ?? '', pullRequest), 'false');
+    assert.equal(evaluate(mapping['attribute.can_plan'] ?? '', pullRequest), 'true');
   });
 });
 
@@ -163,18 +271,18 @@ describe('buildSetup', () => {
         member: 'serviceAccount:planner@demo-project.iam.gserviceaccount.com',
       },
     ]);
-    const principal =
-      'principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github/attribute.repository/acme/hello';
+    const pool =
+      'principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github';
     assert.deepEqual(setup.serviceAccountBindings, [
       {
         serviceAccount: 'deployer@demo-project.iam.gserviceaccount.com',
         role: 'roles/iam.workloadIdentityUser',
-        member: principal,
+        member: `${pool}/attribute.can_deploy/true`,
       },
       {
         serviceAccount: 'planner@demo-project.iam.gserviceaccount.com',
         role: 'roles/iam.workloadIdentityUser',
-        member: principal,
+        member: `${pool}/attribute.can_plan/true`,
       },
       {
         serviceAccount: 'runtime@demo-project.iam.gserviceaccount.com',
@@ -183,6 +291,59 @@ describe('buildSetup', () => {
       },
     ]);
     assert.deepEqual(setup.secretBindings, []);
+  });
+
+  test('hello.yml: the deployer trusts allow, the planner plan_allow, the provider either', () => {
+    const policy = hello();
+    const { provider } = buildSetup(policy);
+    assert.ok(policy.allow !== undefined && policy.planAllow !== undefined);
+    assert.deepEqual(
+      provider.attributeMapping,
+      attributeMapping({ deploy: policy.allow, plan: policy.planAllow }),
+    );
+    assert.equal(
+      provider.attributeCondition,
+      `(${rulesExpression(policy.allow)}) || (${rulesExpression(policy.planAllow)})`,
+    );
+  });
+
+  test('a planner without plan_allow: can_plan repeats allow; no planner: no can_plan, no planner grant', () => {
+    const noPlanAllow = buildSetup(hello((t) => t.replace(/ {2}plan_allow:.*\n(?: {4}.*\n)+/, '')));
+    const mapping = noPlanAllow.provider.attributeMapping;
+    assert.equal(mapping['attribute.can_plan'], mapping['attribute.can_deploy']);
+    assert.ok(
+      noPlanAllow.serviceAccountBindings.some(
+        (b) => b.serviceAccount.startsWith('planner@') && b.member.endsWith('/attribute.can_plan/true'),
+      ),
+    );
+    const minimal = buildSetup(parsePolicy(MINIMAL, 'm.yml'));
+    assert.equal(minimal.provider.attributeMapping['attribute.can_plan'], undefined);
+    assert.deepEqual(
+      minimal.serviceAccountBindings.filter((b) => b.role === 'roles/iam.workloadIdentityUser'),
+      [
+        {
+          serviceAccount: 'deployer@demo-project.iam.gserviceaccount.com',
+          role: 'roles/iam.workloadIdentityUser',
+          member:
+            'principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github/attribute.can_deploy/true',
+        },
+      ],
+    );
+  });
+
+  test('a condition over Google’s 4096 characters is refused with a remedy', () => {
+    const many = Array.from({ length: 200 }, (_, i) => `acme/repository-number-${i}`).join(', ');
+    const text = MINIMAL.replace('[acme/b, acme/a]', `[${many}]`);
+    const policy = parsePolicy(text, 'm.yml');
+    assert.ok(policy.allow !== undefined);
+    assert.ok(rulesExpression(policy.allow).length > MAX_CONDITION_CHARS);
+    assert.throws(
+      () => buildSetup(policy),
+      (error: unknown) =>
+        error instanceof ActionError &&
+        /at most 2048|at most 4096/.test(error.message) &&
+        /Shorten deployer\.allow/.test(error.remedy ?? ''),
+    );
   });
 
   test('the envelope’s custom role names the deployer role; otherwise cloudRunDeployer', () => {

@@ -4,9 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
+import { parsePolicy } from '../../../src/settings/policy.ts';
 import { SettingsError } from '../../../src/settings/problems.ts';
+import { buildSetup } from '../../../src/setup/build-setup.ts';
 import { generateSetup } from '../../../src/setup/generate.ts';
-import { shellQuote } from '../../../src/setup/render-gcloud.ts';
+import { gcloudDict, shellQuote } from '../../../src/setup/render-gcloud.ts';
 import { hclString } from '../../../src/setup/render-terraform.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -26,6 +28,50 @@ describe('quoting', () => {
   test('HCL strings: quotes escaped, template sequences kept literal', () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: HCL template sequences, not JavaScript ones
     assert.equal(hclString('a "b" ${c} %{d}'), '"a \\"b\\" $${c} %%{d}"');
+  });
+});
+
+/** What gcloud makes of a dictionary flag value (`gcloud topic escaping`). */
+function parseGcloudDict(value: string): Record<string, string> {
+  const custom = /^\^([^^]+)\^/.exec(value);
+  const delimiter = custom?.[1] ?? ',';
+  const items = (custom === null ? value : value.slice(custom[0].length)).split(delimiter);
+  return Object.fromEntries(
+    items.map((item) => [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)]),
+  );
+}
+
+/** The value of `--NAME=` in a generated script, shell quoting undone. */
+function flagValue(script: string, name: string): string {
+  const line = script.split('\n').find((text) => text.trimStart().startsWith(`--${name}=`)) ?? '';
+  const word = line.trim().slice(`--${name}=`.length).replace(/ \\$/, '');
+  return word.startsWith("'") ? word.slice(1, -1).replaceAll(`'\\''`, "'") : word;
+}
+
+describe('gcloud dictionary flags', () => {
+  test('without commas: comma-separated, as gcloud reads by default', () => {
+    assert.equal(
+      gcloudDict({ 'google.subject': 'assertion.sub', 'attribute.ref': 'assertion.ref' }),
+      'google.subject=assertion.sub,attribute.ref=assertion.ref',
+    );
+  });
+
+  test('with commas (CEL lists): a delimiter no item contains, ^;^ first', () => {
+    const entries = { 'attribute.a': 'x in ["a", "b"]', 'google.subject': 'assertion.sub' };
+    const value = gcloudDict(entries);
+    assert.equal(value, '^;^attribute.a=x in ["a", "b"];google.subject=assertion.sub');
+    assert.deepEqual(parseGcloudDict(value), entries);
+    const withSemicolon = { 'attribute.a': 'x in ["a;", "b"]', 'google.subject': 'assertion.sub' };
+    assert.deepEqual(parseGcloudDict(gcloudDict(withSemicolon)), withSemicolon);
+  });
+
+  test('the generated create-oidc command gives gcloud exactly the mapping and condition', () => {
+    const setup = buildSetup(parsePolicy(HELLO, HELLO_FILE));
+    const script = generateSetup(HELLO, HELLO_FILE, 'gcloud');
+    assert.deepEqual(parseGcloudDict(flagValue(script, 'attribute-mapping')), {
+      ...setup.provider.attributeMapping,
+    });
+    assert.equal(flagValue(script, 'attribute-condition'), setup.provider.attributeCondition);
   });
 });
 
@@ -56,7 +102,10 @@ describe('generateSetup', () => {
       gcloud,
       /--permissions=iam\.roles\.get,run\.operations\.get,run\.revisions\.get,run\.services\.create,/,
     );
-    assert.match(gcloud, /--attribute-condition='assertion\.repository == "acme\/hello" && /);
+    assert.match(
+      gcloud,
+      /--attribute-condition='\(assertion\.repository == "acme\/hello" && .*\) \|\| \(assertion\.repository == "acme\/hello" && /,
+    );
   });
 
   test('terraform: the resources, wired by reference', () => {
@@ -73,7 +122,7 @@ describe('generateSetup', () => {
     assert.match(terraform, /role += google_project_iam_custom_role\.role_cloudrundeployer\.id/);
     assert.match(
       terraform,
-      /member += "principalSet:\/\/iam\.googleapis\.com\/\$\{google_iam_workload_identity_pool\.pool_github\.name\}\/attribute\.repository\/acme\/hello"/,
+      /member += "principalSet:\/\/iam\.googleapis\.com\/\$\{google_iam_workload_identity_pool\.pool_github\.name\}\/attribute\.can_deploy\/true"/,
     );
     const braces = [...terraform].reduce((depth, c) => depth + (c === '{' ? 1 : c === '}' ? -1 : 0), 0);
     assert.equal(braces, 0, 'balanced braces');
