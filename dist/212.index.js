@@ -318,10 +318,7 @@ async function attempt(spec, headers, deps) {
         return response.status >= 200 && response.status < 300 ? undefined : `HTTP ${response.status}`;
     }
     catch (error) {
-        if (error instanceof DOMException && error.name === 'TimeoutError') {
-            return `no answer within ${spec.timeoutMs / 1000} s`;
-        }
-        return (0,errors/* describe */.q0)(error);
+        return (0,errors/* fetchFailure */.Z5)(error, spec.timeoutMs);
     }
 }
 /** E.g. `7 of 10 requests to URL answered 2xx (needed 9; failures: HTTP 503)`. */

@@ -69,3 +69,18 @@ export function render(error: unknown): string {
       : ` (${formatPlace(error.place)})`;
   return `${error.message}${place}${error.remedy === undefined ? '' : `\nFix: ${error.remedy}`}`;
 }
+
+/**
+ * What a failed `fetch` ran into: its timeout, or the network code and message of its cause
+ * (undici itself says only "fetch failed").
+ */
+export function fetchFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && error.name === 'TimeoutError')
+    return `no answer within ${(timeoutMs / 1000).toFixed(1)} s`;
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof Error) {
+    const code = 'code' in cause && typeof cause.code === 'string' ? `${cause.code}: ` : '';
+    return `network failure before an answer (${code}${cause.message})`;
+  }
+  return `network failure before an answer (${describe(error)})`;
+}

@@ -3,7 +3,7 @@
  * passes when the share of 2xx answers reaches the required ratio. Requests go one after the
  * other, so a slow revision cannot be hidden by parallel ones.
  */
-import { describe } from '../errors.ts';
+import { fetchFailure } from '../errors.ts';
 
 export interface HealthCheckSpec {
   /** Full URL to call: the tag URL plus the health path. */
@@ -67,10 +67,7 @@ async function attempt(
     await response.body?.cancel();
     return response.status >= 200 && response.status < 300 ? undefined : `HTTP ${response.status}`;
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'TimeoutError') {
-      return `no answer within ${spec.timeoutMs / 1000} s`;
-    }
-    return describe(error);
+    return fetchFailure(error, spec.timeoutMs);
   }
 }
 

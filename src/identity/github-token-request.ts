@@ -3,6 +3,7 @@
  * 502/503/504 ten times on its own, so an unanswered request hangs the step and a persistent
  * outage multiplies requests under the caller's retries.
  */
+import { fetchFailure } from '../errors.ts';
 
 /** A failed token request, shaped like the errors `classifyError` reads (`status`, `response`). */
 export class GitHubTokenError extends Error {
@@ -17,18 +18,6 @@ export class GitHubTokenError extends Error {
         ? undefined
         : { status: options.status, headers: options.headers ?? new Headers() };
   }
-}
-
-/** What a failed `fetch` ran into: the timeout, or the network code and message of its cause. */
-function networkFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof DOMException && error.name === 'TimeoutError')
-    return `no answer within ${(timeoutMs / 1000).toFixed(1)} s`;
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (cause instanceof Error) {
-    const code = 'code' in cause && typeof cause.code === 'string' ? `${cause.code}: ` : '';
-    return `network failure before an answer (${code}${cause.message})`;
-  }
-  return `network failure before an answer (${error instanceof Error ? error.message : String(error)})`;
 }
 
 /**
@@ -54,7 +43,7 @@ export async function requestGitHubIdToken(
     });
     text = await response.text();
   } catch (error) {
-    throw new GitHubTokenError(`the token request failed: ${networkFailure(error, timeoutMs)}`, {
+    throw new GitHubTokenError(`the token request failed: ${fetchFailure(error, timeoutMs)}`, {
       cause: error,
     });
   }

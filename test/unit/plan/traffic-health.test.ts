@@ -42,10 +42,14 @@ describe('healthCheck', () => {
     const result = await healthCheck(SPEC, deps);
     assert.equal(result.passed, false);
     assert.equal(result.succeeded, 6);
-    assert.deepEqual(result.failures, ['HTTP 500', 'connect ECONNREFUSED', 'no answer within 0.5 s']);
+    assert.deepEqual(result.failures, [
+      'HTTP 500',
+      'network failure before an answer (connect ECONNREFUSED)',
+      'no answer within 0.5 s',
+    ]);
     assert.equal(
       describeHealth(SPEC, result),
-      `6 of 10 requests to ${SPEC.url} answered 2xx (needed 9; failures: HTTP 500, connect ECONNREFUSED, no answer within 0.5 s)`,
+      `6 of 10 requests to ${SPEC.url} answered 2xx (needed 9; failures: HTTP 500, network failure before an answer (connect ECONNREFUSED), no answer within 0.5 s)`,
     );
   });
 
