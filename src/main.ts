@@ -189,8 +189,12 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
             tokenLifetimeSeconds: settings.deployer.tokenLifetimeSeconds,
             tokenExpiresAt: credentials.expiresAt,
             projectId: settings.project.id,
-            inputFor: (exists) => requirementInputFromSettings(settings, exists, true),
-            existence: services.then((found) => (name: string) => found.get(name) !== undefined),
+            inputFor: (found) => requirementInputFromSettings(settings, found, true),
+            found: services.then((read) => (name: string) => {
+              const current = read.get(name);
+              const account = current?.template?.serviceAccount;
+              return { exists: current !== undefined, runtimeServiceAccount: account ? account : undefined };
+            }),
             readOnlyAccount: settings.mode === 'plan' && settings.deployer.planServiceAccount !== undefined,
             allowedRoles: settings.deployer.allowedRoles,
             excessMode: settings.deployer.excessPermissions,

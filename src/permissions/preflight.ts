@@ -12,6 +12,7 @@ import {
   type RequirementInput,
   requiredPermissions,
   resourceKey,
+  type ServiceLookup,
 } from './required.ts';
 import { expandEnvelope, predefinedRole } from './roles.ts';
 
@@ -138,14 +139,16 @@ async function fetchRoles(
  * turns them into a failure.
  */
 export function runPreflight(options: PreflightOptions, deps: PreflightDeps): Promise<PreflightResult> {
-  const exists = (service: string): boolean =>
-    options.input.targets.some((target) => target.service === service && target.exists);
+  const found: ServiceLookup = (service) => ({
+    exists: options.input.targets.some((target) => target.service === service && target.exists),
+    runtimeServiceAccount: undefined,
+  });
   return runPreflightAlongsideReads(
     {
       ...options,
       projectId: options.input.project.id,
       inputFor: () => options.input,
-      existence: Promise.resolve(exists),
+      found: Promise.resolve(found),
     },
     deps,
   );
@@ -153,18 +156,26 @@ export function runPreflight(options: PreflightOptions, deps: PreflightDeps): Pr
 
 export interface AlongsideReadsOptions extends Omit<PreflightOptions, 'input'> {
   readonly projectId: string;
-  /** The requirement input of the run once it is known which services exist. */
-  readonly inputFor: (exists: (service: string) => boolean) => RequirementInput;
-  /** Which services exist: the `getService` reads made at the same time as the checks. */
-  readonly existence: Promise<(service: string) => boolean>;
+  /** The requirement input of the run once the reads tell what each service is. */
+  readonly inputFor: (found: ServiceLookup) => RequirementInput;
+  /** What the `getService` reads made at the same time as the checks found. */
+  readonly found: Promise<ServiceLookup>;
 }
+
+/** Before the reads answer: every service exists (or none does), its runtime account unknown. */
+const ASSUMED: readonly ServiceLookup[] = [true, false].map((exists) => () => ({
+  exists,
+  runtimeServiceAccount: undefined,
+}));
 
 /**
  * The preflight in the same round trip as the reads: it tests what the run needs whether or not
  * each service exists (create and update on the project, update on the service), then evaluates
  * with the existence the reads found. The check of a service that turns out not to exist is not
  * needed (its permissions come from the project), so its failure (404) is ignored. A failed read
- * fails the preflight with the read's error.
+ * fails the preflight with the read's error. What the reads alone reveal (the runtime account of
+ * a service the settings leave it to) is tested once they have answered: a second round, only
+ * then.
  */
 export async function runPreflightAlongsideReads(
   options: AlongsideReadsOptions,
@@ -176,7 +187,7 @@ export async function runPreflightAlongsideReads(
     required: requiredPermissions(input),
     forbidden: options.readOnlyAccount ? forbiddenForPlanning(input) : [],
   });
-  const cases = [demands(options.inputFor(() => true)), demands(options.inputFor(() => false))];
+  const cases = ASSUMED.map((found) => demands(options.inputFor(found)));
   const speculative = planChecks(
     projectId,
     cases.flatMap((c) => c.required),
@@ -192,10 +203,13 @@ export async function runPreflightAlongsideReads(
     ? fetchRoles(options, deps)
     : Promise.resolve(new Map<string, readonly string[]>());
 
-  const { required, forbidden } = demands(options.inputFor(await options.existence));
-  const needed = planChecks(projectId, required, forbidden, checkEnvelope).map((c) =>
-    resourceKey(c.resource),
-  );
+  const { required, forbidden } = demands(options.inputFor(await options.found));
+  const checks = planChecks(projectId, required, forbidden, checkEnvelope);
+  for (const check of checks) {
+    const key = resourceKey(check.resource);
+    if (!tested.has(key)) tested.set(key, settle(testPermissions(options, check, deps)));
+  }
+  const needed = checks.map((c) => resourceKey(c.resource));
   const held = new Map<string, ReadonlySet<string>>();
   for (const [key, answer] of tested) {
     const settled = await answer;

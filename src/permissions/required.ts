@@ -42,18 +42,28 @@ export interface RequirementInput {
   readonly readsRevisions: boolean;
 }
 
+/** What the reads found of a service: whether it exists, and the account its revisions run as. */
+export interface FoundService {
+  readonly exists: boolean;
+  readonly runtimeServiceAccount: string | undefined;
+}
+
+/** The reads' findings by full service name. */
+export type ServiceLookup = (service: string) => FoundService;
+
 /** `projects/P/locations/REGION/services/NAME`, the form the Run API and IAM use. */
 export function serviceResourceName(projectId: string, region: string, name: string): string {
   return `projects/${projectId}/locations/${region}/services/${name}`;
 }
 
 /**
- * The requirement input of a run: `exists` tells, per full service name, whether the service is
- * already there (from the `getService` calls made before the preflight).
+ * The requirement input of a run: `found` tells, per full service name, whether the service is
+ * already there and which account it runs as (from the `getService` calls made with the
+ * preflight). An existing service keeps its runtime account when the settings name none.
  */
 export function requirementInputFromSettings(
   settings: Settings,
-  exists: (service: string) => boolean,
+  found: ServiceLookup,
   readsRevisions: boolean,
 ): RequirementInput {
   return {
@@ -63,10 +73,11 @@ export function requirementInputFromSettings(
     targets: settings.targets.map(({ service, region }) => {
       const name = serviceResourceName(settings.project.id, region, service.name);
       const move = settings.release.kind !== 'deploy';
+      const read = found(name);
       return {
         service: name,
-        exists: exists(name),
-        runtimeServiceAccount: service.runtimeServiceAccount,
+        exists: read.exists,
+        runtimeServiceAccount: service.runtimeServiceAccount ?? read.runtimeServiceAccount,
         managesInvokers: !move && (service.invokers !== undefined || service.public),
         release: move ? 'move' : 'deploy',
         invokesAsDeployer: !move && service.canary !== undefined && !service.public,

@@ -137,11 +137,9 @@ describe('deploy, end to end', () => {
 
   test('without a policy file it deploys from inputs alone and manages no invokers', async () => {
     const before = world.emulator.iam.peekPolicy(SERVICE);
-    // Without a policy no runtime account is set: revisions run as the default compute account.
-    world.emulator.iam.editBindings(
-      'projects/demo-project/serviceAccounts/123456789012-compute@developer.gserviceaccount.com',
-      addMember('roles/iam.serviceAccountUser', `serviceAccount:${DEPLOYER}`),
-    );
+    // Without a policy no runtime account is set: the service keeps the one it runs as
+    // (runtime@), and the preflight checks actAs there, where the deployer has it, not on the
+    // default compute account, where it has not.
     const run = await world.deploy({
       policy: null,
       inputs: {
@@ -164,6 +162,10 @@ describe('deploy, end to end', () => {
     assert.match(run.summary, /Invokers: not managed/);
     assert.deepEqual(plan(run).targets[0]?.invokers, { managed: false, add: [], remove: [], keep: [] });
     assert.deepEqual(world.emulator.iam.peekPolicy(SERVICE).bindings, before.bindings, 'invokers untouched');
+    const actAs = JSON.parse(run.outputs.summary ?? '[]') as unknown[];
+    assert.equal(actAs.length, 1);
+    assert.match(run.summary, /iam\.serviceAccounts\.actAs.*runtime@demo-project\.iam\.gserviceaccount\.com/);
+    assert.doesNotMatch(run.summary, /iam\.serviceAccounts\.actAs.*compute@developer/);
   });
 
   test('plan mode changes nothing, byte for byte, and its diff is what deploy then does', async () => {

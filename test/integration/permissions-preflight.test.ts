@@ -338,10 +338,21 @@ describe('the preflight in the same round trip as the service reads', () => {
     assert.equal(response.status, 200, await response.clone().text());
   }
 
-  /** Both services as targets; `existence` stands for the reads made alongside. */
-  async function alongside(existence: () => Promise<(service: string) => boolean>): Promise<PreflightResult> {
+  /**
+   * Both services as targets; `existence` stands for the reads made alongside, `runtimeOf` for
+   * the runtime account they found (`declared`: the account the settings name, if any).
+   */
+  async function alongside(
+    existence: () => Promise<(service: string) => boolean>,
+    runtimeOf: (service: string) => string | undefined = () => undefined,
+    declared: string | undefined = RUNTIME,
+  ): Promise<PreflightResult> {
     const credentials = await h.credentials({ serviceAccount: DEPLOYER });
-    const targets = [FRESH, BUILT].map((service) => ({ ...newService, service }));
+    const targets = [FRESH, BUILT].map((service) => ({
+      ...newService,
+      service,
+      runtimeServiceAccount: declared,
+    }));
     return runPreflightAlongsideReads(
       {
         authClient: credentials.authClient,
@@ -350,13 +361,23 @@ describe('the preflight in the same round trip as the service reads', () => {
         tokenLifetimeSeconds: 600,
         tokenExpiresAt: credentials.expiresAt,
         projectId: 'demo-project',
-        inputFor: (exists) => ({
+        inputFor: (found) => ({
           mode: 'deploy',
           project: { id: 'demo-project', number: '123456789012' },
-          targets: targets.map((target) => ({ ...target, exists: exists(target.service) })),
+          targets: targets.map((target) => {
+            const read = found(target.service);
+            return {
+              ...target,
+              exists: read.exists,
+              runtimeServiceAccount: target.runtimeServiceAccount ?? read.runtimeServiceAccount,
+            };
+          }),
           readsRevisions: true,
         }),
-        existence: existence(),
+        found: existence().then((exists) => (service: string) => ({
+          exists: exists(service),
+          runtimeServiceAccount: runtimeOf(service),
+        })),
         readOnlyAccount: false,
         allowedRoles: CUSTOM_ENVELOPE,
         excessMode: 'fail',
@@ -384,6 +405,27 @@ describe('the preflight in the same round trip as the service reads', () => {
     // The missing service was checked too (before its absence was known) and answered 404.
     assert.deepEqual(checksOn(FRESH), [404]);
     assert.deepEqual(checksOn(BUILT), [200]);
+  });
+
+  test('a runtime account only the reads reveal is tested once they answer (a second round)', async () => {
+    // `built` exists (the test above created it). The settings name no runtime account; the
+    // read finds that `built` runs as RUNTIME: actAs is checked there, not on the default account.
+    const before = h.emulator.log.entries().length;
+    const result = await alongside(
+      async () => (service) => service === BUILT,
+      (service) => (service === BUILT ? RUNTIME : undefined),
+      undefined,
+    );
+    const actAs = result.findings.filter((f) => f.permission === 'iam.serviceAccounts.actAs');
+    assert.ok(
+      actAs.some((f) => f.resource.name === RUNTIME && f.state === 'held'),
+      JSON.stringify(actAs),
+    );
+    const runtimeChecks = h.emulator.log
+      .entries()
+      .slice(before)
+      .filter((e) => e.api === 'iam' && e.path.includes(`/serviceAccounts/${RUNTIME}:testIamPermissions`));
+    assert.equal(runtimeChecks.length, 1, 'tested once, after the reads');
   });
 
   test('a service check that failed counts when the service exists', async () => {

@@ -242,7 +242,16 @@ describe('requirementInputFromSettings', () => {
       policyFile: undefined,
       prComment: { enabled: false, githubToken: undefined },
     };
-    const input = requirementInputFromSettings(settings, (name) => name === SERVICE, true);
+    const input = requirementInputFromSettings(
+      settings,
+      (name) => ({
+        exists: name === SERVICE,
+        // What the read found is used only where the settings name no account.
+        runtimeServiceAccount:
+          name === SERVICE ? 'ignored@demo.iam.gserviceaccount.com' : 'pub-rt@demo.iam.gserviceaccount.com',
+      }),
+      true,
+    );
     assert.deepEqual(input.targets, [
       {
         service: SERVICE,
@@ -255,7 +264,7 @@ describe('requirementInputFromSettings', () => {
       {
         service: 'projects/demo/locations/europe-west1/services/pub',
         exists: false,
-        runtimeServiceAccount: undefined,
+        runtimeServiceAccount: 'pub-rt@demo.iam.gserviceaccount.com',
         managesInvokers: true,
         release: 'deploy',
         invokesAsDeployer: false,
