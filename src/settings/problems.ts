@@ -48,11 +48,6 @@ export class SettingsError extends ActionError {
   }
 }
 
-/** Throws the collected problems, if any. */
-export function throwIfAny(problems: readonly ActionError[]): void {
-  if (problems.length > 0) throw new SettingsError(problems);
-}
-
 /** A value as it appears in a message: quoted, escaped, and cut short when long. */
 export function show(value: unknown): string {
   const text =
