@@ -115,10 +115,9 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
   record.image = settings.image;
   record.imagePinned = settings.image === undefined ? undefined : isDigestPinned(settings.image);
   const endpoints = resolveEndpoints(settings.deployer.universeDomain, deps.env);
-  const account =
-    settings.mode === 'plan' && settings.deployer.planServiceAccount !== undefined
-      ? settings.deployer.planServiceAccount
-      : settings.deployer.serviceAccount;
+  // Plan mode runs as the read-only planning account when the policy declares one.
+  const planner = settings.mode === 'plan' ? settings.deployer.planServiceAccount : undefined;
+  const account = planner ?? settings.deployer.serviceAccount;
 
   let runStack: Promise<RunStack> | undefined;
   const credentials = await phase('Identity', async () => {
@@ -135,8 +134,7 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
     ]);
     const claims = decodeJwtPayload(subjectToken);
     // The planning account has its own rules when the policy sets them: who may plan need not deploy.
-    const plans = settings.mode === 'plan' && settings.deployer.planServiceAccount !== undefined;
-    const planRules = plans ? settings.deployer.planAllow : undefined;
+    const planRules = planner === undefined ? undefined : settings.deployer.planAllow;
     const rules = planRules ?? settings.deployer.allow;
     if (rules !== undefined) {
       const key = planRules === undefined ? 'deployer.allow' : 'deployer.plan_allow';
@@ -195,7 +193,7 @@ async function execute(deps: Deps, record: RunRecord): Promise<void> {
               const account = current?.template?.serviceAccount;
               return { exists: current !== undefined, runtimeServiceAccount: account ? account : undefined };
             }),
-            readOnlyAccount: settings.mode === 'plan' && settings.deployer.planServiceAccount !== undefined,
+            readOnlyAccount: planner !== undefined,
             allowedRoles: settings.deployer.allowedRoles,
             excessMode: settings.deployer.excessPermissions,
           },
