@@ -272,20 +272,8 @@ function afterPendingIo(): Promise<void> {
 }
 
 /** The modules that pull in the Cloud Run client library (protobuf descriptors: most of the load). */
-async function loadRunStack() {
-  const [runApi, planTarget, applyTarget, readTarget] = await Promise.all([
-    import('./apply/run-api.ts'),
-    import('./plan/plan-target.ts'),
-    import('./apply/apply-target.ts'),
-    import('./apply/read-target.ts'),
-  ]);
-  return {
-    createRunApi: runApi.createRunApi,
-    planTarget: planTarget.planTarget,
-    applyTarget: applyTarget.applyTarget,
-    readService: readTarget.readService,
-    readPolicyAlongside: readTarget.readPolicyAlongside,
-  };
+function loadRunStack() {
+  return import('./run-stack.ts');
 }
 
 type RunStack = Awaited<ReturnType<typeof loadRunStack>>;

@@ -8,9 +8,8 @@ import { ActionError, withContext } from '../errors.ts';
 import { CANCELLED_REMEDY } from '../google/cancellation.ts';
 import { classifyError, isRefusedBeforeActing } from '../google/errors.ts';
 import { CALL_RETRY, type RetryDeps, withRetry } from '../google/retry.ts';
-import { OUTPUT_ONLY } from '../plan/desired-service.ts';
-import { withoutDefaults } from '../plan/proto-plain.ts';
 import { shortName } from '../plan/resource-names.ts';
+import { inputFields } from '../plan/service-input.ts';
 import {
   canaryPlan,
   canonicalTraffic,
@@ -120,11 +119,7 @@ export async function applyTraffic(
 
 /** The update request: the current service's input fields, the new traffic, the etag read. */
 function trafficRequest(current: RunService, change: TrafficChange): RunService {
-  const plain = withoutDefaults(current);
-  const fields: RunService =
-    typeof plain === 'object' && plain !== null
-      ? Object.fromEntries(Object.entries(plain).filter(([key]) => !OUTPUT_ONLY.has(key)))
-      : {};
+  const fields = inputFields(current);
   // Echoing the revision name can make Cloud Run answer "Revision named '…' with different
   // configuration already exists" (googleapis/google-cloud-python#11870); without one, an
   // unchanged template makes no new revision.

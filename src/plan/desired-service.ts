@@ -8,38 +8,15 @@ import { ActionError } from '../errors.ts';
 import type { RunContext, ServiceSettings } from '../settings/types.ts';
 import { enumName, ingressEnum, TRAFFIC_TYPE } from './enums.ts';
 import { actionLabels } from './labels.ts';
-import { withoutDefaults } from './proto-plain.ts';
 import { shortName } from './resource-names.ts';
 import { freshRevisionName } from './revision-name.ts';
+import { inputFields } from './service-input.ts';
 import type { RunService } from './types.ts';
 
 type Template = protos.google.cloud.run.v2.IRevisionTemplate;
 type Container = protos.google.cloud.run.v2.IContainer;
 type EnvVar = protos.google.cloud.run.v2.IEnvVar;
 type TrafficTarget = protos.google.cloud.run.v2.ITrafficTarget;
-
-/** Fields the server owns; sending them back is pointless at best. `etag` is added for updates. */
-export const OUTPUT_ONLY = new Set([
-  'uid',
-  'generation',
-  'createTime',
-  'updateTime',
-  'deleteTime',
-  'expireTime',
-  'creator',
-  'lastModifier',
-  'observedGeneration',
-  'terminalCondition',
-  'conditions',
-  'latestReadyRevision',
-  'latestCreatedRevision',
-  'trafficStatuses',
-  'uri',
-  'urls',
-  'satisfiesPzs',
-  'reconciling',
-  'etag',
-]);
 
 export interface DesiredServiceInput {
   readonly settings: ServiceSettings;
@@ -80,13 +57,6 @@ export function desiredService(input: DesiredServiceInput): DesiredService {
     traffic: desiredTraffic(base.traffic ?? []),
   };
   return { service, revisionName };
-}
-
-/** The current service without output-only fields and proto3 defaults. */
-function inputFields(current: RunService): RunService {
-  const plain = withoutDefaults(current);
-  if (typeof plain !== 'object' || plain === null) return {};
-  return Object.fromEntries(Object.entries(plain).filter(([key]) => !OUTPUT_ONLY.has(key)));
 }
 
 function desiredTemplate(
